@@ -1,0 +1,217 @@
+package circuit
+
+import (
+	"math"
+	"math/bits"
+	"math/cmplx"
+)
+
+// Matrix is a dense square complex matrix of dimension 2^k stored row-major.
+// For a gate on qubit arguments (a0, a1, ..., a_{k-1}), bit j of a row or
+// column index is the state of argument a_j: the first argument is the least
+// significant bit, as in Qiskit.
+type Matrix []complex128
+
+// Dim returns the matrix dimension (2^k).
+func (m Matrix) Dim() int { return int(math.Sqrt(float64(len(m))) + 0.5) }
+
+// Qubits returns k for a 2^k x 2^k matrix.
+func (m Matrix) Qubits() int { return bits.TrailingZeros(uint(m.Dim())) }
+
+// At returns m[r][c].
+func (m Matrix) At(r, c int) complex128 { return m[r*m.Dim()+c] }
+
+// Identity returns the d x d identity.
+func Identity(d int) Matrix {
+	m := make(Matrix, d*d)
+	for i := 0; i < d; i++ {
+		m[i*d+i] = 1
+	}
+	return m
+}
+
+// Diag returns the diagonal matrix with the given entries.
+func Diag(d ...complex128) Matrix {
+	n := len(d)
+	m := make(Matrix, n*n)
+	for i, v := range d {
+		m[i*n+i] = v
+	}
+	return m
+}
+
+// MatMul returns a*b.
+func MatMul(a, b Matrix) Matrix {
+	d := a.Dim()
+	if b.Dim() != d {
+		panic("circuit: MatMul dimension mismatch")
+	}
+	out := make(Matrix, d*d)
+	for i := 0; i < d; i++ {
+		for k := 0; k < d; k++ {
+			aik := a[i*d+k]
+			if aik == 0 {
+				continue
+			}
+			for j := 0; j < d; j++ {
+				out[i*d+j] += aik * b[k*d+j]
+			}
+		}
+	}
+	return out
+}
+
+// Dagger returns the conjugate transpose of m.
+func Dagger(m Matrix) Matrix {
+	d := m.Dim()
+	out := make(Matrix, d*d)
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			out[j*d+i] = cmplx.Conj(m[i*d+j])
+		}
+	}
+	return out
+}
+
+// Scale returns s*m.
+func Scale(s complex128, m Matrix) Matrix {
+	out := make(Matrix, len(m))
+	for i, v := range m {
+		out[i] = s * v
+	}
+	return out
+}
+
+// Kron returns the Kronecker product a (x) b, where b acts on the low bits:
+// (a (x) b)[(ia*db+ib), (ja*db+jb)] = a[ia,ja]*b[ib,jb].
+func Kron(a, b Matrix) Matrix {
+	da, db := a.Dim(), b.Dim()
+	d := da * db
+	out := make(Matrix, d*d)
+	for ia := 0; ia < da; ia++ {
+		for ja := 0; ja < da; ja++ {
+			x := a[ia*da+ja]
+			if x == 0 {
+				continue
+			}
+			for ib := 0; ib < db; ib++ {
+				for jb := 0; jb < db; jb++ {
+					out[(ia*db+ib)*d+ja*db+jb] = x * b[ib*db+jb]
+				}
+			}
+		}
+	}
+	return out
+}
+
+// IsDiagonal reports whether every off-diagonal entry of m is exactly zero.
+func IsDiagonal(m Matrix) bool {
+	d := m.Dim()
+	for i := 0; i < d; i++ {
+		for j := 0; j < d; j++ {
+			if i != j && m[i*d+j] != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// MaxDiff returns max |a_ij - b_ij|.
+func MaxDiff(a, b Matrix) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	var m float64
+	for i := range a {
+		if d := cmplx.Abs(a[i] - b[i]); d > m {
+			m = d
+		}
+	}
+	return m
+}
+
+// Controlled returns the matrix of u controlled by nc qubits that must all be
+// in state 1 (or in the states given by bit i of ctrlState for control i).
+// Controls are the first nc arguments (the low bits), u acts on the rest.
+func Controlled(u Matrix, nc int, ctrlState uint64) Matrix {
+	du := u.Dim()
+	dc := 1 << nc
+	d := du * dc
+	out := Identity(d)
+	want := int(ctrlState) & (dc - 1)
+	for i := 0; i < du; i++ {
+		for j := 0; j < du; j++ {
+			out[(i*dc+want)*d+j*dc+want] = u[i*du+j]
+		}
+	}
+	return out
+}
+
+// Power returns m^p. Integer powers (of any sign) are exact products; a
+// non-integer power is the principal power (eigenphases in (-pi, pi]) and is
+// supported for diagonal and 2x2 unitary matrices. ok is false otherwise.
+func Power(m Matrix, p float64) (Matrix, bool) {
+	if p == math.Trunc(p) && math.Abs(p) < 1<<31 {
+		k := int64(p)
+		base := m
+		if k < 0 {
+			base = Dagger(m)
+			k = -k
+		}
+		out := Identity(m.Dim())
+		for k > 0 {
+			if k&1 == 1 {
+				out = MatMul(out, base)
+			}
+			k >>= 1
+			if k > 0 {
+				base = MatMul(base, base)
+			}
+		}
+		return out, true
+	}
+	if IsDiagonal(m) {
+		d := m.Dim()
+		out := make(Matrix, d*d)
+		for i := 0; i < d; i++ {
+			out[i*d+i] = cpow(m[i*d+i], p)
+		}
+		return out, true
+	}
+	if m.Dim() != 2 {
+		return nil, false
+	}
+	// A 2x2 unitary is normal: m = l1 P1 + l2 P2 with orthogonal projectors.
+	a, b, c, d := m[0], m[1], m[2], m[3]
+	tr, det := a+d, a*d-b*c
+	disc := cmplx.Sqrt(tr*tr - 4*det)
+	l1, l2 := (tr+disc)/2, (tr-disc)/2
+	if cmplx.Abs(l1-l2) < 1e-12 { // m is a multiple of the identity
+		return Scale(cpow(l1, p), Identity(2)), true
+	}
+	// P1 = (m - l2 I)/(l1 - l2), P2 = I - P1
+	inv := 1 / (l1 - l2)
+	p1 := Matrix{(a - l2) * inv, b * inv, c * inv, (d - l2) * inv}
+	f1, f2 := cpow(l1, p), cpow(l2, p)
+	return Matrix{
+		f1*p1[0] + f2*(1-p1[0]), f1*p1[1] - f2*p1[1],
+		f1*p1[2] - f2*p1[2], f1*p1[3] + f2*(1-p1[3]),
+	}, true
+}
+
+// cpow returns z^p on the principal branch, with |z| taken as 1 for unit-modulus
+// inputs so that phases stay exact.
+func cpow(z complex128, p float64) complex128 {
+	r, th := cmplx.Polar(z)
+	if math.Abs(r-1) < 1e-12 {
+		r = 1
+	}
+	return cmplx.Rect(math.Pow(r, p), th*p)
+}
+
+// Expi returns e^{i x}.
+func Expi(x float64) complex128 {
+	s, c := math.Sincos(x)
+	return complex(c, s)
+}
