@@ -320,11 +320,11 @@ func Deriv(e Expr, k int) Expr {
 			case zx && zy:
 				return zero
 			case zy:
-				return Mul(dx, e.Y)
+				return mulS(dx, e.Y)
 			case zx:
-				return Mul(e.X, dy)
+				return mulS(e.X, dy)
 			}
-			return Add(Mul(dx, e.Y), Mul(e.X, dy))
+			return Add(mulS(dx, e.Y), mulS(e.X, dy))
 		case '/':
 			switch {
 			case zx && zy:
@@ -385,9 +385,24 @@ func Deriv(e Expr, k int) Expr {
 		default:
 			panic("circuit: unknown function " + e.Fn)
 		}
-		return Mul(f, d)
+		return mulS(f, d)
 	}
 	panic(fmt.Sprintf("circuit: unknown expression %T", e))
+}
+
+// mulS returns x*y, dropping factors of exactly 1 and folding two numbers.
+func mulS(x, y Expr) Expr {
+	nx, okx := x.(Num)
+	ny, oky := y.(Num)
+	switch {
+	case okx && oky && nx.Name == "" && ny.Name == "":
+		return Num{Value: nx.Value * ny.Value}
+	case okx && nx.Name == "" && nx.Value == 1:
+		return y
+	case oky && ny.Name == "" && ny.Value == 1:
+		return x
+	}
+	return Mul(x, y)
 }
 
 // ExprList prints a comma-separated list of expressions.
