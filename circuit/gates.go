@@ -115,9 +115,6 @@ var (
 	gU    = primP("u", 3, false, func(p []float64) Matrix { return MatU(p[0], p[1], p[2]) })
 	// e^{i gamma} U(theta, phi, lambda): the target of Qiskit's 4-parameter cu.
 	gUPhase = primP("u_phase", 4, false, func(p []float64) Matrix { return Scale(Expi(p[3]), MatU(p[0], p[1], p[2])) })
-	// i X: the target of stdgates.inc's CX, ctrl @ U(pi, 0, pi), under the
-	// current definition of U.
-	gIX = prim("ix", Matrix{0, 1i, 1i, 0})
 )
 
 func prim(name string, m Matrix) *GateDef {

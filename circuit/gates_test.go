@@ -153,9 +153,8 @@ func TestTextbookMatrices(t *testing.T) {
 		{StdGates, "ccx", nil, tCCX()},
 		{StdGates, "cswap", nil, cswap},
 		{StdGates, "cu", []float64{th, ph, la, ga}, ctl(Scale(e(ga), tU(th, ph, la)))},
-		// stdgates.inc defines CX as ctrl @ U(pi, 0, pi), and U(pi, 0, pi) = iX
-		// under the current definition of U.
-		{StdGates, "CX", nil, ctl(Scale(1i, tX))},
+		// The specification's description: CX is an alias for cx.
+		{StdGates, "CX", nil, ctl(tX)},
 		{StdGates, "phase", []float64{la}, tP(la)},
 		{StdGates, "cphase", []float64{la}, ctl(tP(la))},
 		{StdGates, "id", nil, Identity(2)},

@@ -294,7 +294,11 @@ func buildStdGates() (Catalog, []string) {
 	def(ctrl(L, "cswap", 1, gSwap), om(ctl, swap, nil, 0, 1, 2))
 	cu := ctrl(L, "cu", 1, gUPhase, "θ", "φ", "λ", "γ")
 	def(cu, o(p, ex(Sub(par(cu, 3), half(par(cu, 0)))), 0), om(ctl, U, ex(par(cu, 0), par(cu, 1), par(cu, 2)), 0, 1))
-	def(ctrl(L, "CX", 1, gIX), om(ctl, U, ex(Pi, c(0), Pi), 0, 1))
+	// The specification describes CX as an alias for cx. stdgates.inc's body,
+	// ctrl @ U(pi, 0, pi), predates the current definition of U, under which
+	// it would be ctrl @ iX (a relative phase that breaks, e.g., the
+	// specification's own cphase example); born follows the description.
+	def(ctrl(L, "CX", 1, gX), om(ctl, x, nil, 0, 1))
 	phase := alias(L, "phase", gP, "λ")
 	def(phase, o(U, ex(c(0), c(0), par(phase, 0)), 0))
 	cphase := ctrl(L, "cphase", 1, gP, "λ")
