@@ -1,0 +1,3 @@
+OPENQASM 2.0;
+include "no-such-file.inc";
+qreg q[1];

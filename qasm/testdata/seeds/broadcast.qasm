@@ -1,0 +1,14 @@
+OPENQASM 2;
+include "qelib1.inc";
+qreg a[3];
+qreg b[3];
+qreg anc[1];
+creg ca[3];
+creg cb[3];
+h a;
+cx a, b;
+ccx a, b[1], anc[0];
+barrier a, b[0], anc;
+reset b;
+measure a -> ca;
+measure b[2] -> cb[0];

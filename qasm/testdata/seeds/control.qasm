@@ -1,0 +1,11 @@
+OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+creg c[2];
+creg flag[1];
+h q[0];
+measure q[0] -> c[0];
+if (c == 1) x q[1];
+if (c==3) measure q[1] -> flag[0];
+if(flag==0) reset q;
+if (c == 2) u3(pi/2, 0, pi) q;
