@@ -1,0 +1,34 @@
+// Package mps is a matrix-product-state engine for quantum circuits: an
+// open-boundary MPS of n qubits in complex128 with a bond-dimension cap
+// (chi, Options.MaxBond) and a relative singular-value cutoff, the
+// memory-frugal twin of package statevector. *State implements
+// sim.State[*State], so package sim runs circuits on it.
+//
+// Site q holds qubit q (qubit 0 leftmost), and the state is kept in
+// mixed-canonical form with a moving orthogonality center, so every
+// truncation is the optimal one for its bond and the norm stays 1.
+//
+// Gates: a 1-qubit gate is applied in place; a gate on two neighbouring
+// qubits (controls included) by contracting the pair, applying it and
+// splitting it with a truncated SVD; every other gate (distant pairs, ccx,
+// cswap, multi-controlled gates, controlled phases without targets) is
+// turned exactly into a matrix product operator over the span of its qubits
+// (operator-Schmidt decomposition of its dense matrix, or I + P (x) (U - I)
+// for gates with many controls), applied, and the span recompressed by an
+// LQ sweep and a truncating SVD sweep. Qubit order never changes.
+//
+// Reads: Amplitude of a bitstring, dense Amplitudes and Probabilities (n <=
+// 30), Marginal of a few qubits, exact sampling by sequential conditional
+// sampling (SampleBits; Sample for n <= 64), and mid-circuit Measure,
+// Project and Reset.
+//
+// Accounting: Stats reports the largest bond reached, the sum of the
+// discarded weights of all truncations and the fidelity estimate
+// prod_i (1 - w_i), with the JSON names max_bond, discarded_weight and
+// fidelity_estimate; DiscardedWeights lists every w_i.
+//
+// The complex SVD (SVD) is pure Go: Householder bidiagonalisation on split
+// real/imaginary column-major storage (a real bidiagonal results), gonum's
+// implicit-shift QR on that bidiagonal, and back-transformation by real
+// GEMMs; large matrices use up to GOMAXPROCS goroutines (at most 4).
+package mps

@@ -1,0 +1,537 @@
+package mps
+
+import (
+	"math"
+	"runtime"
+	"sync"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/lapack/gonum"
+)
+
+// SVD returns the thin singular value decomposition a = U diag(s) Vh of the
+// m×n complex matrix a, stored row-major (a[i*n+j] is row i, column j).
+// With k = min(m, n), U is m×k with orthonormal columns, s holds k
+// non-negative singular values in decreasing order, and Vh is k×n with
+// orthonormal rows; both are returned row-major. a is not modified.
+//
+// The algorithm is a complex Householder bidiagonalisation (which leaves a
+// real bidiagonal matrix), an implicit-shift QR iteration on that real
+// bidiagonal, and back-transformation; it works on split real and imaginary
+// column-major storage and never forms the 2m×2n real embedding.
+func SVD(m, n int, a []complex128) (u []complex128, s []float64, vh []complex128) {
+	return svdTrunc(m, n, a, nil)
+}
+
+// svdTrunc is SVD forming only the first k singular vectors, where k =
+// decide(s) is chosen from all min(m, n) singular values s (nil: keep all):
+// u is m×k, vh is k×n, s is complete.
+func svdTrunc(m, n int, a []complex128, decide func(s []float64) int) (u []complex128, s []float64, vh []complex128) {
+	if m < 0 || n < 0 || len(a) < m*n {
+		panic("mps: SVD: bad dimensions")
+	}
+	if min(m, n) == 0 {
+		return make([]complex128, 0), make([]float64, 0), make([]complex128, 0)
+	}
+	var w svdWork
+	if m >= n {
+		// column-major copy of a
+		w.load(m, n, func(i, j int) complex128 { return a[i*n+j] })
+	} else {
+		// SVD of a^H (n×m, tall): a^H = U' S V'^H, so a = V' S U'^H.
+		w.load(n, m, func(i, j int) complex128 { c := a[j*n+i]; return complex(real(c), -imag(c)) })
+	}
+	w.run(decide)
+	s, k := w.s, w.k
+	u = make([]complex128, m*k)
+	vh = make([]complex128, k*n)
+	if m >= n {
+		// U is w.u (m×k col-major); Vh = V^H with V = w.v (n×k col-major).
+		for j := 0; j < k; j++ {
+			for i := 0; i < m; i++ {
+				u[i*k+j] = complex(w.ur[j*m+i], w.ui[j*m+i])
+			}
+			for i := 0; i < n; i++ {
+				vh[j*n+i] = complex(w.vr[j*n+i], -w.vi[j*n+i])
+			}
+		}
+	} else {
+		// a = V' S U'^H: U = V' (m×k, w.v is m×k col-major), Vh = U'^H (w.u is n×k).
+		for j := 0; j < k; j++ {
+			for i := 0; i < m; i++ {
+				u[i*k+j] = complex(w.vr[j*m+i], w.vi[j*m+i])
+			}
+			for i := 0; i < n; i++ {
+				vh[j*n+i] = complex(w.ur[j*n+i], -w.ui[j*n+i])
+			}
+		}
+	}
+	return u, s, vh
+}
+
+// svdWork holds an m×n (m >= n) complex matrix in split column-major storage
+// and, after run, its thin SVD: U (m×k) and V (n×k) split column-major, and
+// the singular values s. k = n.
+type svdWork struct {
+	m, n     int
+	ar, ai   []float64 // the matrix; overwritten by the reflectors
+	scaleExp int       // a was multiplied by 2^scaleExp
+
+	d, e   []float64
+	tq, tp []complex128
+
+	s      []float64
+	k      int // number of triplets formed
+	ur, ui []float64
+	vr, vi []float64
+}
+
+func (w *svdWork) load(m, n int, at func(i, j int) complex128) {
+	w.m, w.n = m, n
+	w.ar = make([]float64, m*n)
+	w.ai = make([]float64, m*n)
+	amax := 0.0
+	for j := 0; j < n; j++ {
+		for i := 0; i < m; i++ {
+			c := at(i, j)
+			w.ar[j*m+i], w.ai[j*m+i] = real(c), imag(c)
+			amax = math.Max(amax, math.Max(math.Abs(real(c)), math.Abs(imag(c))))
+		}
+	}
+	w.prescale(amax)
+}
+
+// prescale multiplies the matrix by a power of two that brings its largest
+// entry near 1, so that no norm computed later overflows or underflows in a
+// way that matters; the scaling is exact and undone on the singular values.
+func (w *svdWork) prescale(amax float64) {
+	w.scaleExp = 0
+	if amax == 0 || math.IsInf(amax, 0) || math.IsNaN(amax) {
+		return
+	}
+	_, exp := math.Frexp(amax)
+	if exp > -8 && exp < 8 {
+		return
+	}
+	// Ldexp per element: 2^-exp itself may not be representable (subnormal
+	// input).
+	w.scaleExp = -exp
+	for i := range w.ar {
+		w.ar[i] = math.Ldexp(w.ar[i], -exp)
+		w.ai[i] = math.Ldexp(w.ai[i], -exp)
+	}
+}
+
+// parallelMinN is the smallest n for which run splits its work across
+// goroutines.
+const parallelMinN = 96
+
+// run computes the SVD. decide (nil: keep all n) picks from the singular
+// values how many leading triplets to form; only those columns of U and V
+// are computed.
+func (w *svdWork) run(decide func(s []float64) int) {
+	m, n := w.m, w.n
+	w.d = make([]float64, n)
+	w.e = make([]float64, n)
+	w.tq = make([]complex128, n)
+	w.tp = make([]complex128, n)
+	bidiag(m, n, w.ar, w.ai, w.d, w.e, w.tq, w.tp)
+
+	// From here on three independent jobs: Q, P, and the real bidiagonal
+	// SVD B = Ub diag(s) Vb^T. The last one is a QR iteration whose
+	// rotations act on columns of Vb^T and Ub^T independently, so it is
+	// split by columns too: each part repeats the cheap iteration on its
+	// own copy of d and e (identical, deterministic arithmetic) and rotates
+	// only its columns.
+	ubt := make([]float64, n*n) // row-major: Ub^T on return
+	vbt := make([]float64, n*n) // row-major: Vb^T on return
+	for i := 0; i < n; i++ {
+		ubt[i*n+i] = 1
+		vbt[i*n+i] = 1
+	}
+	var qr, qi, pr, pi []float64
+	parts := 1
+	if n >= parallelMinN {
+		parts = min(runtime.GOMAXPROCS(0), 4)
+	}
+	if parts <= 1 {
+		bdsqr(n, w.d, w.e, vbt, 0, n, ubt, 0, n)
+		qr, qi = formQ(m, n, w.ar, w.ai, w.tq)
+		pr, pi = formP(m, n, w.ar, w.ai, w.tp)
+	} else {
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); qr, qi = formQ(m, n, w.ar, w.ai, w.tq) }()
+		go func() { defer wg.Done(); pr, pi = formP(m, n, w.ar, w.ai, w.tp) }()
+		ds := make([][]float64, parts)
+		for p := 0; p < parts; p++ {
+			lo, hi := p*n/parts, (p+1)*n/parts
+			d := append([]float64(nil), w.d...)
+			e := append([]float64(nil), w.e...)
+			ds[p] = d
+			wg.Add(1)
+			go func() { defer wg.Done(); bdsqr(n, d, e, vbt, lo, hi, ubt, lo, hi) }()
+		}
+		wg.Wait()
+		for p := 1; p < parts; p++ {
+			for i := range ds[0] {
+				if ds[p][i] != ds[0][i] {
+					panic("mps: SVD: the split bidiagonal QR iterations diverged")
+				}
+			}
+		}
+		w.d = ds[0]
+	}
+	w.s = w.d
+	if w.scaleExp != 0 {
+		for i := range w.s {
+			w.s[i] = math.Ldexp(w.s[i], -w.scaleExp)
+		}
+	}
+	k := n
+	if decide != nil {
+		k = max(1, min(n, decide(w.s)))
+	}
+	w.k = k
+
+	// U = Q Ub[:, :k]. In row-major terms U^T = (Ub^T)[:k] Q^T, and a
+	// column-major matrix is its transpose in row-major. Likewise
+	// V = P Vb[:, :k]: V^T = (Vb^T)[:k] P^T.
+	w.ur = make([]float64, m*k)
+	w.ui = make([]float64, m*k)
+	w.vr = make([]float64, n*k)
+	w.vi = make([]float64, n*k)
+	gemmNN(k, m, n, ubt, qr, w.ur)
+	gemmNN(k, m, n, ubt, qi, w.ui)
+	gemmNN(k, n, n, vbt, pr, w.vr)
+	gemmNN(k, n, n, vbt, pi, w.vi)
+}
+
+// bdsqr runs gonum's Dbdsqr on the upper bidiagonal (d, e), rotating
+// columns [vlo, vhi) of the n×n row-major vt (P^T vt) and columns [clo, chi)
+// of c (Q^T c). Ub^T is accumulated as the C argument, whose rotations act
+// on contiguous rows (the U argument would be updated column-wise).
+func bdsqr(n int, d, e, vt []float64, vlo, vhi int, c []float64, clo, chi int) {
+	work := make([]float64, 4*n)
+	if !(gonum.Implementation{}).Dbdsqr(blas.Upper, n, vhi-vlo, 0, chi-clo, d, e, vt[vlo:], n, nil, 1, c[clo:], n, work) {
+		panic("mps: SVD: bidiagonal QR iteration did not converge")
+	}
+}
+
+// gemmTN sets c (r×cc row-major) to a^T b with a (kk×r row-major) and b
+// (kk×cc row-major).
+func gemmTN(r, cc, kk int, a, b, c []float64) {
+	blas64.Implementation().Dgemm(blas.Trans, blas.NoTrans, r, cc, kk, 1, a, r, b, cc, 0, c, cc)
+}
+
+// gemmNN sets c (r×cc row-major) to a b with a (r×kk) and b (kk×cc).
+func gemmNN(r, cc, kk int, a, b, c []float64) {
+	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, r, cc, kk, 1, a, kk, b, cc, 0, c, cc)
+}
+
+// larfg generates an elementary reflector H = I - tau v v^H with v[0] = 1
+// such that H^H (alpha; x) = (beta; 0) with beta real. x (split) is
+// overwritten by v[1:]. It returns beta and tau.
+func larfg(alr, ali float64, xr, xi []float64) (beta float64, tau complex128) {
+	var ss float64
+	for i := range xr {
+		ss += xr[i]*xr[i] + xi[i]*xi[i]
+	}
+	nrm2 := alr*alr + ali*ali + ss
+	var nrm float64
+	if nrm2 > 0x1p-900 && nrm2 < 0x1p900 {
+		if ss == 0 && ali == 0 {
+			return alr, 0
+		}
+		nrm = math.Sqrt(nrm2)
+	} else {
+		// Squares may have under- or overflowed: redo with scaling.
+		sc := math.Max(math.Abs(alr), math.Abs(ali))
+		xzero := true
+		for i := range xr {
+			if xr[i] != 0 || xi[i] != 0 {
+				xzero = false
+			}
+			sc = math.Max(sc, math.Max(math.Abs(xr[i]), math.Abs(xi[i])))
+		}
+		if xzero && ali == 0 {
+			return alr, 0
+		}
+		var t float64
+		for i := range xr {
+			a, b := xr[i]/sc, xi[i]/sc
+			t += a*a + b*b
+		}
+		a, b := alr/sc, ali/sc
+		nrm = sc * math.Sqrt(a*a+b*b+t)
+	}
+	beta = -math.Copysign(nrm, alr)
+	tau = complex((beta-alr)/beta, -ali/beta)
+	// scale x by 1/(alpha - beta), a robust complex reciprocal
+	dr, di := alr-beta, ali
+	f := math.Max(math.Abs(dr), math.Abs(di))
+	dr, di = dr/f, di/f
+	den := (dr*dr + di*di) * f
+	sr, si := dr/den, -di/den
+	for i := range xr {
+		a, b := xr[i], xi[i]
+		xr[i] = a*sr - b*si
+		xi[i] = a*si + b*sr
+	}
+	return beta, tau
+}
+
+// bidiag reduces the m×n (m >= n) split column-major matrix a to real upper
+// bidiagonal form B = Q^H A P. On return d and e hold B's diagonal and
+// superdiagonal; the left reflectors H_k (Q = H_0...H_{n-1}) are stored
+// below the diagonal with factors tq, the right reflectors G_k (P =
+// G_0...G_{n-2}) right of the superdiagonal with factors tp.
+//
+// Each step makes two passes over the trailing matrix: the right update of
+// step k-1 is deferred and fused with the left reflector of step k (column
+// by column), and the product z = A v for the right reflector is a second,
+// row-blocked pass. Both passes are split across goroutines when the
+// trailing matrix is large.
+func bidiag(m, n int, ar, ai, d, e []float64, tq, tp []complex128) {
+	var b bidiagState
+	b.m, b.n, b.ar, b.ai = m, n, ar, ai
+	b.tzr = make([]float64, m)
+	b.tzi = make([]float64, m)
+	b.vr = make([]float64, n)
+	b.vi = make([]float64, n)
+	workers := 1
+	if n >= parallelMinN {
+		workers = min(runtime.GOMAXPROCS(0), 4)
+	}
+	for k := 0; k < n; k++ {
+		b.k = k
+		// Column k: pending right update, then its left reflector.
+		b.leftColumns(k, k+1, true)
+		ckr, cki := ar[k*m:(k+1)*m], ai[k*m:(k+1)*m]
+		beta, tau := larfg(ckr[k], cki[k], ckr[k+1:], cki[k+1:])
+		d[k], tq[k] = beta, tau
+		ckr[k], cki[k] = beta, 0
+		b.tau = tau
+		// Columns k+1..n-1: pending right update and left update.
+		parFor(workers, (m-k)*(n-k-1), k+1, n, func(lo, hi int) { b.leftColumns(lo, hi, false) })
+		b.pending = false
+		if k >= n-1 {
+			continue
+		}
+		// Right reflector from row k, columns k+1..n-1: y = conj(row).
+		nv := n - k - 1
+		vr, vi := b.vr[:nv], b.vi[:nv]
+		for j := 0; j < nv; j++ {
+			vr[j] = ar[(k+1+j)*m+k]
+			vi[j] = -ai[(k+1+j)*m+k]
+		}
+		beta, tau = larfg(vr[0], vi[0], vr[1:nv], vi[1:nv])
+		e[k], tp[k] = beta, tau
+		vr[0], vi[0] = 1, 0
+		ar[(k+1)*m+k], ai[(k+1)*m+k] = beta, 0
+		for j := 1; j < nv; j++ {
+			ar[(k+1+j)*m+k], ai[(k+1+j)*m+k] = vr[j], vi[j]
+		}
+		if tau == 0 {
+			continue
+		}
+		// tz = tau A[k+1:, k+1:] v, by row blocks; applied in the next step.
+		b.rtau = tau
+		parFor(workers, (m-k-1)*nv, k+1, m, func(lo, hi int) { b.rightProduct(lo, hi) })
+		b.pending = true
+	}
+}
+
+type bidiagState struct {
+	m, n, k  int
+	ar, ai   []float64
+	tau      complex128 // left reflector of step k (vector below a[k,k])
+	pending  bool       // a right update tz v^H from step k-1 awaits
+	rtau     complex128
+	tzr, tzi []float64 // tau z, indexed by row
+	vr, vi   []float64 // right reflector vector of the latest step j: entry c is column j+1+c
+}
+
+// leftColumns processes columns [lo, hi) of step k: first the pending right
+// update of step k-1 (A[k:, j] -= tz conj(v_j), v indexed from column k),
+// then, unless only is set, the left reflector H_k^H.
+func (b *bidiagState) leftColumns(lo, hi int, only bool) {
+	m, k := b.m, b.k
+	tzr, tzi := b.tzr[k:m], b.tzi[k:m]
+	vl, vli := b.ar[k*m+k+1:(k+1)*m], b.ai[k*m+k+1:(k+1)*m]
+	ctr, cti := real(b.tau), -imag(b.tau)
+	for j := lo; j < hi; j++ {
+		cjr, cji := b.ar[j*m+k:(j+1)*m], b.ai[j*m+k:(j+1)*m]
+		cjr, cji = cjr[:len(tzr)], cji[:len(tzr)]
+		if b.pending {
+			// v of step k-1 covers columns k..n-1: v_j = vr[j-k]
+			a, bb := b.vr[j-k], -b.vi[j-k] // conj(v_j)
+			if a != 0 || bb != 0 {
+				for i, c := range tzr {
+					dd := tzi[i]
+					cjr[i] -= c*a - dd*bb
+					cji[i] -= c*bb + dd*a
+				}
+			}
+		}
+		if only || b.tau == 0 {
+			continue
+		}
+		xr, xi := cjr[1:], cji[1:]
+		xr, xi = xr[:len(vl)], xi[:len(vl)]
+		wr, wi := cjr[0], cji[0]
+		for i, a := range vl {
+			bb := vli[i]
+			c, dd := xr[i], xi[i]
+			wr += a*c + bb*dd
+			wi += a*dd - bb*c
+		}
+		tr, ti := ctr*wr-cti*wi, ctr*wi+cti*wr
+		cjr[0] -= tr
+		cji[0] -= ti
+		for i, a := range vl {
+			bb := vli[i]
+			xr[i] -= tr*a - ti*bb
+			xi[i] -= tr*bb + ti*a
+		}
+	}
+}
+
+// rightProduct sets tz[i] = tau sum_j a[i, j] v_j for rows [lo, hi) of the
+// trailing matrix of step k (columns k+1..n-1, v indexed from column k+1).
+func (b *bidiagState) rightProduct(lo, hi int) {
+	m, k, n := b.m, b.k, b.n
+	zr, zi := b.tzr[lo:hi], b.tzi[lo:hi]
+	clear(zr)
+	clear(zi)
+	for j := k + 1; j < n; j++ {
+		a, bb := b.vr[j-k-1], b.vi[j-k-1]
+		if a == 0 && bb == 0 {
+			continue
+		}
+		cr, ci := b.ar[j*m+lo:j*m+hi], b.ai[j*m+lo:j*m+hi]
+		cr, ci = cr[:len(zr)], ci[:len(zr)]
+		for i := range zr {
+			c, dd := cr[i], ci[i]
+			zr[i] += a*c - bb*dd
+			zi[i] += a*dd + bb*c
+		}
+	}
+	tr, ti := real(b.rtau), imag(b.rtau)
+	for i := range zr {
+		a, bb := zr[i], zi[i]
+		zr[i], zi[i] = tr*a-ti*bb, tr*bb+ti*a
+	}
+}
+
+// parFor runs f over [lo, hi) split into up to workers contiguous chunks on
+// separate goroutines when the work (an element count) is large enough.
+func parFor(workers, work, lo, hi int, f func(lo, hi int)) {
+	if workers <= 1 || work < 64*64 || hi-lo < 2*workers {
+		f(lo, hi)
+		return
+	}
+	var wg sync.WaitGroup
+	n := hi - lo
+	for p := 1; p < workers; p++ {
+		a, b := lo+p*n/workers, lo+(p+1)*n/workers
+		wg.Add(1)
+		go func() { defer wg.Done(); f(a, b) }()
+	}
+	f(lo, lo+n/workers)
+	wg.Wait()
+}
+
+// formQ returns Q = H_0 ... H_{n-1} (m×n, split column-major) from the left
+// reflectors stored below the diagonal of a.
+func formQ(m, n int, ar, ai []float64, tq []complex128) (qr, qi []float64) {
+	qr = make([]float64, m*n)
+	qi = make([]float64, m*n)
+	for k := n - 1; k >= 0; k-- {
+		tau := tq[k]
+		vr, vi := ar[k*m+k+1:(k+1)*m], ai[k*m+k+1:(k+1)*m]
+		tr, ti := real(tau), imag(tau)
+		// columns j > k: q_kj = 0 before; w = v^H q_j; q_j -= tau v w
+		for j := k + 1; j < n; j++ {
+			cr, ci := qr[j*m+k:(j+1)*m], qi[j*m+k:(j+1)*m]
+			xr, xi := cr[1:], ci[1:]
+			xr, xi = xr[:len(vr)], xi[:len(vr)]
+			var wr, wi float64
+			for i, a := range vr {
+				b := vi[i]
+				c, d := xr[i], xi[i]
+				wr += a*c + b*d
+				wi += a*d - b*c
+			}
+			sr, si := tr*wr-ti*wi, tr*wi+ti*wr
+			cr[0], ci[0] = -sr, -si
+			for i, a := range vr {
+				b := vi[i]
+				xr[i] -= sr*a - si*b
+				xi[i] -= sr*b + si*a
+			}
+		}
+		// column k: e_0 - tau v
+		cr, ci := qr[k*m+k:(k+1)*m], qi[k*m+k:(k+1)*m]
+		cr[0], ci[0] = 1-tr, -ti
+		for i, a := range vr {
+			b := vi[i]
+			cr[i+1] = -(tr*a - ti*b)
+			ci[i+1] = -(tr*b + ti*a)
+		}
+	}
+	return qr, qi
+}
+
+// formP returns P = G_0 ... G_{n-2} (n×n, split column-major) from the right
+// reflectors stored in the rows of a (m×n): G_k acts on indices k+1..n-1 and
+// its vector is (1, a[k, k+2:]).
+func formP(m, n int, ar, ai []float64, tp []complex128) (pr, pi []float64) {
+	pr = make([]float64, n*n)
+	pi = make([]float64, n*n)
+	pr[0] = 1
+	vr := make([]float64, n)
+	vi := make([]float64, n)
+	if n >= 1 {
+		pr[(n-1)*n+n-1] = 1
+	}
+	for k := n - 2; k >= 0; k-- {
+		o := k + 1 // G_k acts on indices o..n-1
+		nv := n - o - 1
+		for j := 0; j < nv; j++ {
+			vr[j] = ar[(o+1+j)*m+k]
+			vi[j] = ai[(o+1+j)*m+k]
+		}
+		v0r, v0i := vr[:nv], vi[:nv]
+		tau := tp[k]
+		tr, ti := real(tau), imag(tau)
+		for j := o + 1; j < n; j++ {
+			cr, ci := pr[j*n+o:(j+1)*n], pi[j*n+o:(j+1)*n]
+			xr, xi := cr[1:], ci[1:]
+			xr, xi = xr[:nv], xi[:nv]
+			var wr, wi float64
+			for i, a := range v0r {
+				b := v0i[i]
+				c, d := xr[i], xi[i]
+				wr += a*c + b*d
+				wi += a*d - b*c
+			}
+			sr, si := tr*wr-ti*wi, tr*wi+ti*wr
+			cr[0], ci[0] = -sr, -si
+			for i, a := range v0r {
+				b := v0i[i]
+				xr[i] -= sr*a - si*b
+				xi[i] -= sr*b + si*a
+			}
+		}
+		cr, ci := pr[o*n+o:(o+1)*n], pi[o*n+o:(o+1)*n]
+		cr[0], ci[0] = 1-tr, -ti
+		for i, a := range v0r {
+			b := v0i[i]
+			cr[i+1] = -(tr*a - ti*b)
+			ci[i+1] = -(tr*b + ti*a)
+		}
+	}
+	return pr, pi
+}

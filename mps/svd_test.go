@@ -1,0 +1,199 @@
+package mps
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"testing"
+)
+
+func randomMatrix(r *rand.Rand, m, n int, scale float64) []complex128 {
+	a := make([]complex128, m*n)
+	for i := range a {
+		a[i] = complex(r.NormFloat64()*scale, r.NormFloat64()*scale)
+	}
+	return a
+}
+
+// withSpectrum returns U diag(s) V^H for random unitaries U (m×k), V (n×k).
+func withSpectrum(r *rand.Rand, m, n int, s []float64) []complex128 {
+	k := len(s)
+	u, _ := qr(m, k, randomMatrix(r, m, k, 1))
+	v, _ := qr(n, k, randomMatrix(r, n, k, 1))
+	a := make([]complex128, m*n)
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var acc complex128
+			for l := 0; l < k; l++ {
+				acc += u[i*k+l] * complex(s[l], 0) * cmplx.Conj(v[j*k+l])
+			}
+			a[i*n+j] = acc
+		}
+	}
+	return a
+}
+
+// checkSVD verifies a = U diag(s) Vh to tol relative to max|a|, the
+// orthonormality of U's columns and Vh's rows, and the order and sign of s.
+func checkSVD(t *testing.T, m, n int, a []complex128, tol float64) []float64 {
+	t.Helper()
+	orig := append([]complex128(nil), a...)
+	u, s, vh := SVD(m, n, a)
+	k := min(m, n)
+	if len(u) != m*k || len(s) != k || len(vh) != k*n {
+		t.Fatalf("shapes: u %d, s %d, vh %d", len(u), len(s), len(vh))
+	}
+	for i := range a {
+		if a[i] != orig[i] {
+			t.Fatal("SVD modified its input")
+		}
+	}
+	var amax float64
+	for _, v := range a {
+		amax = math.Max(amax, math.Max(math.Abs(real(v)), math.Abs(imag(v))))
+	}
+	for i := 0; i < k; i++ {
+		if !(s[i] >= 0) || (i > 0 && s[i] > s[i-1]) {
+			t.Fatalf("singular values not sorted and non-negative: s[%d]=%v, s[%d]=%v", i-1, s[max(i-1, 0)], i, s[i])
+		}
+	}
+	if amax > 0 {
+		var worst float64
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				var acc complex128
+				for l := 0; l < k; l++ {
+					// scale before multiplying so that huge and tiny inputs
+					// neither overflow nor underflow
+					acc += u[i*k+l] * complex(s[l]/amax, 0) * vh[l*n+j]
+				}
+				worst = math.Max(worst, cmplx.Abs(acc-a[i*n+j]/complex(amax, 0)))
+			}
+		}
+		if worst > tol {
+			t.Fatalf("reconstruction error %.3g (relative to max|a|)", worst)
+		}
+	}
+	// U^H U = I, Vh Vh^H = I
+	for p := 0; p < k; p++ {
+		for q := p; q < k; q++ {
+			var uu, vv complex128
+			for i := 0; i < m; i++ {
+				uu += cmplx.Conj(u[i*k+p]) * u[i*k+q]
+			}
+			for j := 0; j < n; j++ {
+				vv += vh[p*n+j] * cmplx.Conj(vh[q*n+j])
+			}
+			want := complex(0, 0)
+			if p == q {
+				want = 1
+			}
+			if d := math.Max(cmplx.Abs(uu-want), cmplx.Abs(vv-want)); d > tol {
+				t.Fatalf("columns %d,%d: U^H U = %v, Vh Vh^H = %v", p, q, uu, vv)
+			}
+		}
+	}
+	return s
+}
+
+func TestSVDRandom(t *testing.T) {
+	sizes := [][2]int{{1, 1}, {1, 7}, {7, 1}, {2, 2}, {5, 3}, {3, 5}, {16, 16}, {33, 17}, {17, 33}, {64, 64}, {100, 37}, {37, 100}, {128, 128}, {256, 96}}
+	for i, sz := range sizes {
+		m, n := sz[0], sz[1]
+		t.Run(fmt.Sprintf("%dx%d", m, n), func(t *testing.T) {
+			r := rand.New(rand.NewPCG(uint64(i), 1))
+			checkSVD(t, m, n, randomMatrix(r, m, n, 1), 1e-12)
+		})
+	}
+}
+
+func TestSVDStructured(t *testing.T) {
+	r := rand.New(rand.NewPCG(77, 1))
+	geo := func(k int, ratio float64) []float64 {
+		s := make([]float64, k)
+		for i := range s {
+			s[i] = math.Pow(ratio, float64(i))
+		}
+		return s
+	}
+	cases := []struct {
+		name string
+		m, n int
+		a    []complex128
+		want []float64 // expected singular values (prefix), nil: none
+	}{
+		{"zero", 6, 4, make([]complex128, 24), []float64{0, 0, 0, 0}},
+		{"rank 1", 20, 12, withSpectrum(r, 20, 12, []float64{3}), []float64{3, 0}},
+		{"rank 5 of 40x30", 40, 30, withSpectrum(r, 40, 30, []float64{5, 4, 3, 2, 1}), []float64{5, 4, 3, 2, 1, 0}},
+		{"rank 5 of 30x40", 30, 40, withSpectrum(r, 30, 40, []float64{5, 4, 3, 2, 1}), []float64{5, 4, 3, 2, 1, 0}},
+		{"degenerate", 24, 24, withSpectrum(r, 24, 24, []float64{2, 2, 2, 2, 1, 1, 1, 0.5, 0.5}), []float64{2, 2, 2, 2, 1, 1, 1, 0.5, 0.5, 0}},
+		{"identity", 32, 32, withSpectrum(r, 32, 32, geo(32, 1)), geo(32, 1)},
+		{"graded 1e-1", 30, 30, withSpectrum(r, 30, 30, geo(30, 0.1)), nil},
+		{"tiny 1e-300", 12, 9, scaleMatrix(randomMatrix(r, 12, 9, 1), 1e-300), nil},
+		{"tiny 1e-310 (subnormal)", 5, 5, scaleMatrix(randomMatrix(r, 5, 5, 1), 1e-310), nil},
+		{"huge 1e300", 9, 12, scaleMatrix(randomMatrix(r, 9, 12, 1), 1e300), nil},
+		{"mixed scales", 10, 10, mixedScales(r, 10), nil},
+		{"exactly unitary (hadamard-like)", 8, 8, hadamard(8), []float64{1, 1, 1, 1, 1, 1, 1, 1}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s := checkSVD(t, tc.m, tc.n, tc.a, 1e-12)
+			for i, w := range tc.want {
+				if math.Abs(s[i]-w) > 1e-12*math.Max(1, w) {
+					t.Fatalf("s[%d] = %.17g, want %v", i, s[i], w)
+				}
+			}
+		})
+	}
+}
+
+func scaleMatrix(a []complex128, f float64) []complex128 {
+	for i := range a {
+		a[i] = complex(real(a[i])*f, imag(a[i])*f)
+	}
+	return a
+}
+
+// mixedScales has rows of very different magnitudes.
+func mixedScales(r *rand.Rand, n int) []complex128 {
+	a := randomMatrix(r, n, n, 1)
+	for i := 0; i < n; i++ {
+		f := math.Pow(10, float64(-30*i))
+		for j := 0; j < n; j++ {
+			a[i*n+j] *= complex(f, 0)
+		}
+	}
+	return a
+}
+
+func hadamard(n int) []complex128 {
+	a := make([]complex128, n*n)
+	f := 1 / math.Sqrt(float64(n))
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			sign := 1.0
+			for x := i & j; x != 0; x &= x - 1 {
+				sign = -sign
+			}
+			a[i*n+j] = complex(sign*f, 0)
+		}
+	}
+	return a
+}
+
+// The singular values agree with an independent computation: the square
+// roots of the eigenvalues of the Hermitian A^H A via gonum's real symmetric
+// eigensolver on the real embedding [[X, -Y], [Y, X]] (each appears twice).
+func TestSVDValuesAgainstEmbedding(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 55))
+	m, n := 20, 14
+	a := randomMatrix(r, m, n, 1)
+	_, s, _ := SVD(m, n, a)
+	ref := embeddingSingularValues(m, n, a)
+	for i := range s {
+		if math.Abs(s[i]-ref[2*i]) > 1e-12*s[0] || math.Abs(s[i]-ref[2*i+1]) > 1e-12*s[0] {
+			t.Fatalf("s[%d] = %v, embedding gives %v, %v", i, s[i], ref[2*i], ref[2*i+1])
+		}
+	}
+}
