@@ -467,3 +467,14 @@ func normalised(x []complex128) []complex128 {
 	}
 	return x
 }
+
+// SampleWords is SampleBits with plain words: bit q of a sample is bit q%64
+// of word q/64. It lets sim sample states of more than 64 qubits.
+func (s *State) SampleWords(shots int, rng *rand.Rand) [][]uint64 {
+	bs := s.SampleBits(shots, rng)
+	out := make([][]uint64, len(bs))
+	for i, b := range bs {
+		out[i] = b
+	}
+	return out
+}

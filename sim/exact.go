@@ -27,6 +27,16 @@ func (e *BranchError) Error() string {
 // state. It returns a *BranchError if more than maxBranches final branches
 // would be needed. Zero probabilities are left out of classical.
 func Exact[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, maxBranches int) (classical map[uint64]float64, probs []float64, err error) {
+	return ExactObserve(newState, l, vals, maxBranches, nil)
+}
+
+// ExactObserve is Exact that also calls observe (if not nil) with the final
+// state of every branch, so that an engine that truncates can report its
+// accounting.
+func ExactObserve[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, maxBranches int, observe func(S)) (classical map[uint64]float64, probs []float64, err error) {
+	if l.NumClbits > 64 {
+		return nil, nil, fmt.Errorf("sim: %d classical bits; Exact handles at most 64", l.NumClbits)
+	}
 	pr, err := compile(l, vals)
 	if err != nil {
 		return nil, nil, err
@@ -38,7 +48,7 @@ func Exact[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals
 	if err := checkQubits(st.NumQubits(), l); err != nil {
 		return nil, nil, err
 	}
-	e := &exact[S]{pr: pr, max: maxBranches, classical: map[uint64]float64{},
+	e := &exact[S]{pr: pr, max: maxBranches, classical: map[uint64]float64{}, observe: observe,
 		g: newGather(l.NumQubits, pr.final)}
 	for c, q := range pr.final {
 		if q >= 0 {
@@ -59,6 +69,7 @@ type exact[S State[S]] struct {
 	finalMask uint64
 	classical map[uint64]float64
 	probs     []float64
+	observe   func(S)
 }
 
 // walk runs st (reached with probability weight and classical bits cbits,
@@ -106,6 +117,9 @@ func (e *exact[S]) leaf(st S, cbits []bool, weight float64) error {
 	e.leaves++
 	if e.leaves > e.max {
 		return &BranchError{Max: e.max}
+	}
+	if e.observe != nil {
+		e.observe(st)
 	}
 	p := st.Probabilities()
 	if e.probs == nil {

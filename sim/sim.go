@@ -55,9 +55,6 @@ func compile(l *circuit.Lowered, vals []float64) (*program, error) {
 	if len(vals) != l.NumSymbols {
 		return nil, fmt.Errorf("sim: the circuit has %d parameters, %d values given", l.NumSymbols, len(vals))
 	}
-	if l.NumClbits > 64 {
-		return nil, fmt.Errorf("sim: %d classical bits; at most 64 are supported", l.NumClbits)
-	}
 	pr := &program{plan: analyze(l), mats: make([]circuit.Matrix, len(l.Instrs))}
 	for i := range l.Instrs {
 		in := &l.Instrs[i]
@@ -177,7 +174,7 @@ var ParallelMaxQubits = 22
 // Counts runs shots shots of l with symbol values vals on states made by
 // newState and returns how often each value of the classical register
 // occurred (bit b of a key is classical bit b; bits no measurement writes
-// are 0).
+// are 0). It needs at most 64 classical bits; Shots has no limit.
 //
 // When every measurement is terminal (see TerminalMeasurements) it
 // simulates once and samples the final state. Otherwise it simulates the
@@ -187,28 +184,14 @@ var ParallelMaxQubits = 22
 // holding a copy of the prefix state. The result depends only on the
 // arguments, not on the number of goroutines.
 func Counts[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, shots int, seed uint64) (map[uint64]int, error) {
-	if shots < 0 {
-		return nil, fmt.Errorf("sim: negative number of shots %d", shots)
-	}
-	pr, err := compile(l, vals)
-	if err != nil {
-		return nil, err
-	}
-	st, err := newState(l.NumQubits)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkQubits(st.NumQubits(), l); err != nil {
-		return nil, err
+	if l.NumClbits > 64 {
+		return nil, fmt.Errorf("sim: %d classical bits; Counts handles at most 64 (use Shots)", l.NumClbits)
 	}
 	counts := map[uint64]int{}
-	if shots == 0 {
-		return counts, nil
-	}
-	if pr.sampled {
-		// Only unitaries remain once terminal measurements are deferred.
-		run(pr, st, 0, len(l.Instrs), nil, nil, true)
-		rng := rand.New(rand.NewPCG(seed, sampleSeedStream))
+	sampled := func(st S, pr *program, rng *rand.Rand) error {
+		if l.NumQubits > 64 {
+			return fmt.Errorf("sim: sampling %d qubits needs Shots", l.NumQubits)
+		}
 		g := newGather(l.NumQubits, pr.final)
 		samples := st.Sample(shots, rng)
 		if l.NumClbits <= denseClbits {
@@ -226,7 +209,109 @@ func Counts[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, val
 				counts[g.gather(x)]++
 			}
 		}
-		return counts, nil
+		return nil
+	}
+	err := shots0(newState, l, vals, shots, seed, nil, sampled, pack, counts)
+	if err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
+// WideSampler is implemented by states of more than 64 qubits that can be
+// sampled: bit q of a sample is bit q%64 of word q/64.
+type WideSampler interface {
+	SampleWords(shots int, rng *rand.Rand) [][]uint64
+}
+
+// Options adjusts Shots.
+type Options[S any] struct {
+	// Observe, if set, is called with every final state: once when the
+	// circuit is sampled from one final state, and after every shot when it
+	// runs shot by shot (calls are serialized, in no particular order). An
+	// engine that truncates can report its accounting from here.
+	Observe func(S)
+}
+
+// Shots is Counts for classical registers of any width. A key is the
+// classical bits as a string of '0' and '1', most significant first:
+// bit m-1 leftmost, bit 0 rightmost. Sampling a final state of more than 64
+// qubits needs a state that implements WideSampler.
+func Shots[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, shots int, seed uint64, opts *Options[S]) (map[string]int, error) {
+	counts := map[string]int{}
+	m := l.NumClbits
+	key := func(cbits []bool) string {
+		b := make([]byte, m)
+		for i, v := range cbits {
+			b[m-1-i] = '0'
+			if v {
+				b[m-1-i] = '1'
+			}
+		}
+		return string(b)
+	}
+	sampled := func(st S, pr *program, rng *rand.Rand) error {
+		cbits := make([]bool, m)
+		if l.NumQubits <= 64 {
+			for _, x := range st.Sample(shots, rng) {
+				for c, q := range pr.final {
+					cbits[c] = q >= 0 && x>>uint(q)&1 == 1
+				}
+				counts[key(cbits)]++
+			}
+			return nil
+		}
+		ws, ok := any(st).(WideSampler)
+		if !ok {
+			return fmt.Errorf("sim: this engine cannot sample %d qubits", l.NumQubits)
+		}
+		for _, x := range ws.SampleWords(shots, rng) {
+			for c, q := range pr.final {
+				cbits[c] = q >= 0 && x[q/64]>>uint(q%64)&1 == 1
+			}
+			counts[key(cbits)]++
+		}
+		return nil
+	}
+	var observe func(S)
+	if opts != nil {
+		observe = opts.Observe
+	}
+	if err := shots0(newState, l, vals, shots, seed, observe, sampled, key, counts); err != nil {
+		return nil, err
+	}
+	return counts, nil
+}
+
+// shots0 is the common part of Counts and Shots: it compiles l, builds the
+// state, and either evolves it once and calls sampled, or runs shot by shot
+// tallying key(cbits) into counts.
+func shots0[S State[S], K comparable](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, shots int, seed uint64,
+	observe func(S), sampled func(S, *program, *rand.Rand) error, key func([]bool) K, counts map[K]int) error {
+	if shots < 0 {
+		return fmt.Errorf("sim: negative number of shots %d", shots)
+	}
+	pr, err := compile(l, vals)
+	if err != nil {
+		return err
+	}
+	st, err := newState(l.NumQubits)
+	if err != nil {
+		return err
+	}
+	if err := checkQubits(st.NumQubits(), l); err != nil {
+		return err
+	}
+	if shots == 0 {
+		return nil
+	}
+	if pr.sampled {
+		// Only unitaries remain once terminal measurements are deferred.
+		run(pr, st, 0, len(l.Instrs), nil, nil, true)
+		if observe != nil {
+			observe(st)
+		}
+		return sampled(st, pr, rand.New(rand.NewPCG(seed, sampleSeedStream)))
 	}
 	run(pr, st, 0, pr.prefix, nil, nil, false) // the deterministic prefix
 	if shots == 1 {
@@ -234,30 +319,36 @@ func Counts[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, val
 		cbits := make([]bool, l.NumClbits)
 		rng := rand.New(rand.NewPCG(seed, shotStream(0)))
 		run(pr, st, pr.prefix, len(l.Instrs), cbits, rng, false)
-		counts[pack(cbits)] = 1
-		return counts, nil
+		if observe != nil {
+			observe(st)
+		}
+		counts[key(cbits)] = 1
+		return nil
 	}
 	workers := 1
 	if st.NumQubits() <= ParallelMaxQubits {
 		workers = min(runtime.GOMAXPROCS(0), max(1, shots/64))
 	}
-	return shotByShot(pr, st, shots, seed, workers), nil
+	shotByShot(pr, st, shots, seed, workers, key, observe, counts)
+	return nil
 }
 
 // denseClbits is the largest register Counts tallies in a slice.
 const denseClbits = 20
 
 // shotByShot runs shots from the prefix state pre (instructions before
-// pr.prefix already applied) on workers goroutines; shot i always draws
-// from PCG(seed, shotStream(i)), so the result does not depend on workers.
-func shotByShot[S State[S]](pr *program, pre S, shots int, seed uint64, workers int) map[uint64]int {
-	partial := make([]map[uint64]int, workers)
+// pr.prefix already applied) on workers goroutines and adds key(cbits) of
+// every shot to counts; shot i always draws from PCG(seed, shotStream(i)),
+// so the result does not depend on workers.
+func shotByShot[S State[S], K comparable](pr *program, pre S, shots int, seed uint64, workers int, key func([]bool) K, observe func(S), counts map[K]int) {
+	partial := make([]map[K]int, workers)
+	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			counts := map[uint64]int{}
+			part := map[K]int{}
 			cbits := make([]bool, pr.l.NumClbits)
 			pcg := rand.NewPCG(0, 0)
 			rng := rand.New(pcg)
@@ -274,17 +365,20 @@ func shotByShot[S State[S]](pr *program, pre S, shots int, seed uint64, workers 
 				clear(cbits)
 				pcg.Seed(seed, shotStream(uint64(shot)))
 				run(pr, work, pr.prefix, len(pr.l.Instrs), cbits, rng, false)
-				counts[pack(cbits)]++
+				if observe != nil {
+					mu.Lock()
+					observe(work)
+					mu.Unlock()
+				}
+				part[key(cbits)]++
 			}
-			partial[w] = counts
+			partial[w] = part
 		}()
 	}
 	wg.Wait()
-	out := partial[0]
-	for _, m := range partial[1:] {
+	for _, m := range partial {
 		for k, v := range m {
-			out[k] += v
+			counts[k] += v
 		}
 	}
-	return out
 }

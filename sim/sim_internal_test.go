@@ -32,9 +32,9 @@ func TestShotByShotIndependentOfWorkers(t *testing.T) {
 	}
 	pre, _ := statevector.New(3)
 	run(pr, pre, 0, pr.prefix, nil, nil, false)
-	want := shotByShot(pr, pre, 2000, 5, 1)
+	want := sbs(pr, pre, 2000, 5, 1)
 	for _, w := range []int{2, 3, 7} {
-		if got := shotByShot(pr, pre, 2000, 5, w); !maps.Equal(got, want) {
+		if got := sbs(pr, pre, 2000, 5, w); !maps.Equal(got, want) {
 			t.Errorf("%d workers: %v, want %v", w, got, want)
 		}
 	}
@@ -63,7 +63,7 @@ func TestShotByShotMatchesSampling(t *testing.T) {
 	}
 	pre, _ := statevector.New(4)
 	run(pr, pre, 0, pr.prefix, nil, nil, false)
-	byShot := shotByShot(pr, pre, shots, 4, 2)
+	byShot := sbs(pr, pre, shots, 4, 2)
 	var chi2 float64
 	df := -1
 	for k := uint64(0); k < 16; k++ {
@@ -94,8 +94,15 @@ func TestOneShotMatchesShotZero(t *testing.T) {
 		}
 		pre, _ := statevector.New(2)
 		run(pr, pre, 0, pr.prefix, nil, nil, false)
-		if want := shotByShot(pr, pre, 1, seed, 1); !maps.Equal(one, want) {
+		if want := sbs(pr, pre, 1, seed, 1); !maps.Equal(one, want) {
 			t.Errorf("seed %d: %v, want %v", seed, one, want)
 		}
 	}
+}
+
+// sbs runs shotByShot with uint64 keys, as Counts does.
+func sbs(pr *program, pre *statevector.State, shots int, seed uint64, workers int) map[uint64]int {
+	counts := map[uint64]int{}
+	shotByShot(pr, pre, shots, seed, workers, pack, nil, counts)
+	return counts
 }

@@ -71,30 +71,57 @@ func TestCorpus(t *testing.T) {
 			if err := json.Unmarshal(raw, &ref); err != nil {
 				t.Fatal(err)
 			}
-			out, _, err := runBorn(t, "", "run", path, "--output", "probs", "--format", "json")
-			if err != nil {
-				t.Fatalf("born run: %v", err)
+			// Both engines; the MPS engine at a bond dimension that does not
+			// truncate (2^(n/2) suffices for n <= 18).
+			for _, engine := range [][]string{{"--engine", "sv"}, {"--engine", "mps", "--bond-dim", "512"}} {
+				args := append([]string{"run", path, "--output", "probs", "--format", "json"}, engine...)
+				out, _, err := runBorn(t, "", args...)
+				if err != nil {
+					t.Fatalf("born run %v: %v", engine, err)
+				}
+				var got struct {
+					Qubits        int                `json:"qubits"`
+					Probabilities map[string]float64 `json:"probabilities"`
+				}
+				if err := json.Unmarshal([]byte(out), &got); err != nil {
+					t.Fatal(err)
+				}
+				if got.Qubits != ref.NQubits {
+					t.Fatalf("qubits = %d, reference %d", got.Qubits, ref.NQubits)
+				}
+				for k := range union(got.Probabilities, ref.Probabilities) {
+					if d := math.Abs(got.Probabilities[k] - ref.Probabilities[k]); d > 1e-9 {
+						t.Errorf("%v: P(%s) = %.15g, reference %.15g", engine, k, got.Probabilities[k], ref.Probabilities[k])
+					}
+				}
 			}
-			var got struct {
-				Qubits        int                `json:"qubits"`
-				Probabilities map[string]float64 `json:"probabilities"`
-			}
-			if err := json.Unmarshal([]byte(out), &got); err != nil {
-				t.Fatal(err)
-			}
-			if got.Qubits != ref.NQubits {
-				t.Fatalf("qubits = %d, reference %d", got.Qubits, ref.NQubits)
-			}
-			for k := range union(got.Probabilities, ref.Probabilities) {
-				if d := math.Abs(got.Probabilities[k] - ref.Probabilities[k]); d > 1e-9 {
-					t.Errorf("P(%s) = %.15g, reference %.15g", k, got.Probabilities[k], ref.Probabilities[k])
+			if !strings.Contains(string(mustRead(t, path)), "measure") {
+				// A pure circuit: the MPS engine's amplitudes equal the state
+				// vector's, global phase included.
+				var amps [2]map[string][2]float64
+				for i, engine := range []string{"sv", "mps"} {
+					out, _, err := runBorn(t, "", "run", path, "--output", "amps", "--format", "json", "--engine", engine, "--bond-dim", "512")
+					if err != nil {
+						t.Fatalf("born run --output amps --engine %s: %v", engine, err)
+					}
+					var got struct{ Amplitudes map[string][2]float64 }
+					if err := json.Unmarshal([]byte(out), &got); err != nil {
+						t.Fatal(err)
+					}
+					amps[i] = got.Amplitudes
+				}
+				for k := range union(amps[0], amps[1]) {
+					a, b := amps[0][k], amps[1][k]
+					if math.Hypot(a[0]-b[0], a[1]-b[1]) > 1e-10 {
+						t.Errorf("amplitude %s: sv %v, mps %v", k, a, b)
+					}
 				}
 			}
 			if len(ref.Classical) == 0 || !strings.Contains(string(mustRead(t, path)), "measure") {
 				return
 			}
 			const shots = 100000
-			out, _, err = runBorn(t, "", "run", path, "--output", "counts", "--shots", "100000", "--seed", "11", "--format", "json")
+			out, _, err := runBorn(t, "", "run", path, "--output", "counts", "--shots", "100000", "--seed", "11", "--format", "json")
 			if err != nil {
 				t.Fatalf("born run counts: %v", err)
 			}

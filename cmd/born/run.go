@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"born/circuit"
+	"born/mps"
 	"born/qasm"
 	"born/sim"
 	"born/statevector"
@@ -21,11 +23,15 @@ type runOptions struct {
 	in          io.Reader
 	out, errOut io.Writer
 
-	file   string
-	output string
-	shots  int
-	seed   uint64
-	format string
+	file       string
+	output     string
+	shots      int
+	seed       uint64
+	format     string
+	engine     string
+	bondDim    int
+	cutoff     float64
+	bitstrings []string
 }
 
 func newRunCmd(runF func(*runOptions) error) *cobra.Command {
@@ -33,7 +39,10 @@ func newRunCmd(runF func(*runOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run FILE.qasm",
 		Short: "Run an OpenQASM circuit and print counts, probabilities or amplitudes",
-		Long: `Run an OpenQASM 2.0 circuit on the exact state-vector engine.
+		Long: `Run an OpenQASM 2.0 circuit on the exact state-vector engine (--engine sv)
+or the matrix-product-state engine (--engine mps, for many qubits at bounded
+entanglement; it reports the bond dimension reached, the weight its
+truncations discarded and the resulting fidelity estimate).
 
 Without --output, a circuit that measures prints counts from --shots shots and
 one that does not prints exact probabilities. Bitstrings print most
@@ -42,7 +51,9 @@ registers in reverse declaration order separated by spaces (as Qiskit does).
 Use "-" as FILE to read the circuit from standard input.`,
 		Example: `  born run bell.qasm
   born run bell.qasm --output probs --format json
-  born run teleport.qasm --shots 100000 --seed 7`,
+  born run teleport.qasm --shots 100000 --seed 7
+  born run ghz1000.qasm --engine mps --bond-dim 16 --format json
+  born run big.qasm --engine mps --output amps --bitstrings 0000,1111`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.in, opts.out, opts.errOut = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -58,6 +69,10 @@ Use "-" as FILE to read the circuit from standard input.`,
 	f.IntVar(&opts.shots, "shots", 1024, "number of shots for counts")
 	f.Uint64Var(&opts.seed, "seed", 1, "random seed; the same seed gives the same counts")
 	f.StringVar(&opts.format, "format", "text", "output format: text or json")
+	f.StringVar(&opts.engine, "engine", "sv", "simulator: sv (exact state vector) or mps (matrix product state)")
+	f.IntVar(&opts.bondDim, "bond-dim", 128, "mps: largest bond dimension kept (chi)")
+	f.Float64Var(&opts.cutoff, "cutoff", mps.DefaultCutoff, "mps: drop singular values below this fraction of the largest")
+	f.StringSliceVar(&opts.bitstrings, "bitstrings", nil, "with --output amps: only these basis states (q[n-1]...q[0], comma-separated)")
 	return cmd
 }
 
@@ -85,6 +100,10 @@ func readCircuit(file string, in io.Reader, errOut io.Writer) (*circuit.Circuit,
 	return c, nil
 }
 
+// maxDenseQubits is the largest circuit whose full probability or
+// amplitude vector born prints.
+const maxDenseQubits = 30
+
 func runRun(opts *runOptions) error {
 	switch opts.format {
 	case "text", "json":
@@ -105,40 +124,190 @@ func runRun(opts *runOptions) error {
 			output = "counts"
 		}
 	}
+	switch output {
+	case "counts", "probs", "amps":
+	default:
+		return fmt.Errorf("--output %q: use counts, probs or amps", output)
+	}
+	if output == "probs" && c.NumQubits > maxDenseQubits {
+		return fmt.Errorf("--output probs lists all 2^%d basis states; above %d qubits use --output counts, or --output amps --bitstrings ... for chosen states", c.NumQubits, maxDenseQubits)
+	}
+	if output == "amps" && opts.bitstrings == nil && c.NumQubits > maxDenseQubits {
+		return fmt.Errorf("--output amps lists all 2^%d amplitudes; above %d qubits name the states with --bitstrings", c.NumQubits, maxDenseQubits)
+	}
+	if len(opts.bitstrings) > 0 && output != "amps" {
+		return fmt.Errorf("--bitstrings goes with --output amps")
+	}
 	l, err := c.Lower()
 	if err != nil {
 		return err
 	}
-	if err := statevector.CheckMemory(c.NumQubits, statevector.MaxMemory); err != nil {
-		return err
-	}
-	switch output {
-	case "counts":
-		return printCounts(opts, c, l)
-	case "probs":
-		_, probs, err := sim.Exact(statevector.New, l, nil, 1<<16)
-		if err != nil {
+	switch opts.engine {
+	case "sv":
+		if err := statevector.CheckMemory(c.NumQubits, statevector.MaxMemory); err != nil {
 			return err
 		}
-		return printProbs(opts, c, probs)
-	case "amps":
-		if !l.IsPure() {
-			return fmt.Errorf("--output amps needs a circuit without measurement, reset or if: the state after a measurement is random (use --output probs for the exact averaged distribution, or counts)")
+		amp := func(st *statevector.State, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
+		return execute(opts, output, c, l, statevector.New, nil, amp)
+	case "mps":
+		mo := mps.Options{MaxBond: opts.bondDim, Cutoff: opts.cutoff}
+		if opts.bondDim < 1 {
+			return fmt.Errorf("--bond-dim %d: the bond dimension must be at least 1", opts.bondDim)
 		}
-		st, err := statevector.New(c.NumQubits)
-		if err != nil {
+		if opts.cutoff < 0 || math.IsNaN(opts.cutoff) {
+			return fmt.Errorf("--cutoff %g: the cutoff must be a non-negative fraction", opts.cutoff)
+		}
+		if _, err := mps.New(c.NumQubits, mo); err != nil { // validates options and memory
 			return err
 		}
-		if err := sim.Evolve(st, l, nil); err != nil {
-			return err
+		newState := func(n int) (*mps.State, error) { return mps.New(n, mo) }
+		acc := &mpsAccount{}
+		amp := func(st *mps.State, x []bool) complex128 {
+			b := mps.NewBits(len(x))
+			for q, v := range x {
+				if v {
+					b.Set(q, 1)
+				}
+			}
+			return st.Amplitude(b)
 		}
-		return printAmps(opts, c, st.Amplitudes())
+		return execute(opts, output, c, l, newState, acc, amp)
 	default:
-		return fmt.Errorf("--output %q: use counts, probs or amps", output)
+		return fmt.Errorf("--engine %q: use sv or mps", opts.engine)
 	}
 }
 
-func printCounts(opts *runOptions, c *circuit.Circuit, l *circuit.Lowered) error {
+// mpsAccount gathers the truncation accounting of every final MPS state:
+// the largest bond, the largest discarded weight and the smallest fidelity
+// estimate over shots or branches.
+type mpsAccount struct {
+	seen  bool
+	stats mps.Stats
+}
+
+func (a *mpsAccount) observe(st *mps.State) {
+	s := st.Stats()
+	if !a.seen {
+		a.stats, a.seen = s, true
+		return
+	}
+	a.stats.MaxBond = max(a.stats.MaxBond, s.MaxBond)
+	a.stats.DiscardedWeight = max(a.stats.DiscardedWeight, s.DiscardedWeight)
+	a.stats.FidelityEstimate = min(a.stats.FidelityEstimate, s.FidelityEstimate)
+	a.stats.Truncations = max(a.stats.Truncations, s.Truncations)
+}
+
+// engineStats is the part of the JSON output that an engine with truncation
+// adds.
+type engineStats struct {
+	Engine           string   `json:"engine"`
+	MaxBond          *int     `json:"max_bond,omitempty"`
+	DiscardedWeight  *float64 `json:"discarded_weight,omitempty"`
+	FidelityEstimate *float64 `json:"fidelity_estimate,omitempty"`
+}
+
+func (a *mpsAccount) json() engineStats {
+	if a == nil {
+		return engineStats{Engine: "sv"}
+	}
+	s := a.stats
+	return engineStats{Engine: "mps", MaxBond: &s.MaxBond, DiscardedWeight: &s.DiscardedWeight, FidelityEstimate: &s.FidelityEstimate}
+}
+
+func (a *mpsAccount) text() string {
+	if a == nil {
+		return ""
+	}
+	return fmt.Sprintf("# mps: max bond %d, discarded weight %.3g, fidelity estimate %.6f\n",
+		a.stats.MaxBond, a.stats.DiscardedWeight, a.stats.FidelityEstimate)
+}
+
+func packBits(x []bool) uint64 {
+	var v uint64
+	for i, b := range x {
+		if b {
+			v |= 1 << uint(i)
+		}
+	}
+	return v
+}
+
+// parseBitstring reads a q[n-1]...q[0] bitstring into per-qubit values.
+func parseBitstring(s string, n int) ([]bool, error) {
+	s = strings.TrimSpace(s)
+	if len(s) != n {
+		return nil, fmt.Errorf("--bitstrings %q: need %d bits (q[%d]...q[0]), got %d", s, n, n-1, len(s))
+	}
+	x := make([]bool, n)
+	for i, ch := range s {
+		switch ch {
+		case '0':
+		case '1':
+			x[n-1-i] = true
+		default:
+			return nil, fmt.Errorf("--bitstrings %q: only 0 and 1 allowed", s)
+		}
+	}
+	return x, nil
+}
+
+// execute runs the lowered circuit on an engine and prints the requested
+// output. acc, if not nil, collects MPS accounting.
+func execute[S sim.State[S]](opts *runOptions, output string, c *circuit.Circuit, l *circuit.Lowered,
+	newState func(int) (S, error), acc *mpsAccount, amplitude func(S, []bool) complex128) error {
+	var observe func(S)
+	if acc != nil {
+		observe = func(st S) { acc.observe(any(st).(*mps.State)) }
+	}
+	switch output {
+	case "counts":
+		return printCounts(opts, c, l, newState, observe, acc)
+	case "probs":
+		_, probs, err := sim.ExactObserve(newState, l, nil, 1<<16, observe)
+		if err != nil {
+			return err
+		}
+		return printProbs(opts, c, probs, acc)
+	}
+	// amps
+	if !l.IsPure() {
+		return fmt.Errorf("--output amps needs a circuit without measurement, reset or if: the state after a measurement is random (use --output probs for the exact averaged distribution, or counts)")
+	}
+	states := make([]string, len(opts.bitstrings))
+	xs := make([][]bool, len(opts.bitstrings))
+	for i, b := range opts.bitstrings {
+		x, err := parseBitstring(b, c.NumQubits)
+		if err != nil {
+			return err
+		}
+		states[i], xs[i] = strings.TrimSpace(b), x
+	}
+	st, err := newState(c.NumQubits)
+	if err != nil {
+		return err
+	}
+	if err := sim.Evolve(st, l, nil); err != nil {
+		return err
+	}
+	if observe != nil {
+		observe(st)
+	}
+	var amps []complex128
+	if len(xs) == 0 {
+		type dense interface{ Amplitudes() []complex128 }
+		amps = any(st).(dense).Amplitudes()
+		states = nil
+	} else {
+		amps = make([]complex128, len(xs))
+		for i, x := range xs {
+			amps[i] = amplitude(st, x)
+		}
+	}
+	return printAmps(opts, c, states, amps, acc)
+}
+
+func printCounts[S sim.State[S]](opts *runOptions, c *circuit.Circuit, l *circuit.Lowered,
+	newState func(int) (S, error), observe func(S), acc *mpsAccount) error {
 	measured := c.HasMeasure()
 	lw := l
 	nbits := c.NumClbits
@@ -151,21 +320,31 @@ func printCounts(opts *runOptions, c *circuit.Circuit, l *circuit.Lowered) error
 		}
 		nbits = c.NumQubits
 	}
-	counts, err := sim.Counts(statevector.New, lw, nil, opts.shots, opts.seed)
+	counts, err := sim.Shots(newState, lw, nil, opts.shots, opts.seed, &sim.Options[S]{Observe: observe})
 	if err != nil {
 		return err
 	}
-	keys := make([]uint64, 0, len(counts))
+	label := func(k string) string {
+		if !measured || len(c.CRegs) <= 1 {
+			return k
+		}
+		// k is c[m-1]...c[0]; registers are contiguous, the last declared
+		// holding the highest bits, so a space goes at each boundary.
+		var b strings.Builder
+		for i := len(c.CRegs) - 1; i >= 0; i-- {
+			r := c.CRegs[i]
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(k[nbits-r.Start-r.Size : nbits-r.Start])
+		}
+		return b.String()
+	}
+	keys := make([]string, 0, len(counts))
 	for k := range counts {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	label := func(k uint64) string {
-		if measured {
-			return c.FormatClbits(k)
-		}
-		return circuit.FormatBits(k, nbits)
-	}
+	sort.Strings(keys)
 	if opts.format == "json" {
 		m := make(map[string]int, len(counts))
 		for _, k := range keys {
@@ -177,13 +356,15 @@ func printCounts(opts *runOptions, c *circuit.Circuit, l *circuit.Lowered) error
 			Shots  int            `json:"shots"`
 			Seed   uint64         `json:"seed"`
 			Counts map[string]int `json:"counts"`
-		}{c.NumQubits, nbits, opts.shots, opts.seed, m})
+			engineStats
+		}{c.NumQubits, nbits, opts.shots, opts.seed, m, acc.json()})
 	}
 	what := "classical bits " + clbitOrder(c)
 	if !measured {
 		what = "qubits " + qubitOrder(c.NumQubits) + " (the circuit measures nothing; every qubit measured at the end)"
 	}
 	fmt.Fprintf(opts.out, "# %d shots, seed %d; %s\n", opts.shots, opts.seed, what)
+	fmt.Fprint(opts.out, acc.text())
 	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, k := range keys {
 		fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", label(k), counts[k], float64(counts[k])/float64(opts.shots))
@@ -193,7 +374,7 @@ func printCounts(opts *runOptions, c *circuit.Circuit, l *circuit.Lowered) error
 
 const probFloor = 1e-14
 
-func printProbs(opts *runOptions, c *circuit.Circuit, probs []float64) error {
+func printProbs(opts *runOptions, c *circuit.Circuit, probs []float64, acc *mpsAccount) error {
 	n := c.NumQubits
 	if opts.format == "json" {
 		m := map[string]float64{}
@@ -205,9 +386,11 @@ func printProbs(opts *runOptions, c *circuit.Circuit, probs []float64) error {
 		return writeJSON(opts.out, struct {
 			Qubits        int                `json:"qubits"`
 			Probabilities map[string]float64 `json:"probabilities"`
-		}{n, m})
+			engineStats
+		}{n, m, acc.json()})
 	}
 	fmt.Fprintf(opts.out, "# exact probabilities of qubits %s (entries above %g)\n", qubitOrder(n), probFloor)
+	fmt.Fprint(opts.out, acc.text())
 	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, p := range probs {
 		if p > probFloor {
@@ -217,27 +400,40 @@ func printProbs(opts *runOptions, c *circuit.Circuit, probs []float64) error {
 	return tw.Flush()
 }
 
-func printAmps(opts *runOptions, c *circuit.Circuit, amps []complex128) error {
+// printAmps prints amplitudes: of every basis state when states is nil,
+// else of the named states.
+func printAmps(opts *runOptions, c *circuit.Circuit, states []string, amps []complex128, acc *mpsAccount) error {
 	n := c.NumQubits
+	name := func(i int) string {
+		if states != nil {
+			return states[i]
+		}
+		return circuit.FormatBits(uint64(i), n)
+	}
+	keep := func(a complex128) bool {
+		return states != nil || real(a)*real(a)+imag(a)*imag(a) > probFloor*probFloor
+	}
 	if opts.format == "json" {
 		m := map[string][2]float64{}
 		for i, a := range amps {
-			if real(a)*real(a)+imag(a)*imag(a) > probFloor*probFloor {
-				m[circuit.FormatBits(uint64(i), n)] = [2]float64{real(a), imag(a)}
+			if keep(a) {
+				m[name(i)] = [2]float64{real(a), imag(a)}
 			}
 		}
 		return writeJSON(opts.out, struct {
 			Qubits     int                   `json:"qubits"`
 			Amplitudes map[string][2]float64 `json:"amplitudes"`
-		}{n, m})
+			engineStats
+		}{n, m, acc.json()})
 	}
 	fmt.Fprintf(opts.out, "# amplitudes of qubits %s (global phase included)\n", qubitOrder(n))
+	fmt.Fprint(opts.out, acc.text())
 	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "state\tre\tim\t|a|^2\t\n")
 	for i, a := range amps {
-		p := real(a)*real(a) + imag(a)*imag(a)
-		if p > probFloor*probFloor {
-			fmt.Fprintf(tw, "%s\t%+.12f\t%+.12f\t%.12f\t\n", circuit.FormatBits(uint64(i), n), real(a), imag(a), p)
+		if keep(a) {
+			p := real(a)*real(a) + imag(a)*imag(a)
+			fmt.Fprintf(tw, "%s\t%+.12f\t%+.12f\t%.12f\t\n", name(i), real(a), imag(a), p)
 		}
 	}
 	return tw.Flush()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -181,7 +182,12 @@ func TestRunErrors(t *testing.T) {
 		{"zero shots", bellNoMeasure, []string{"run", "-", "--shots", "0"}, "--shots 0"},
 		{"amps after measurement", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[1]; creg c[1]; h q[0]; measure q[0] -> c[0]; x q[0];",
 			[]string{"run", "-", "--output", "amps"}, "--output amps needs a circuit without measurement"},
-		{"too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-"}, "needs 16 TiB"},
+		{"too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--output", "counts"}, "needs 16 TiB"},
+		{"probs too wide", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--engine", "mps"}, "above 30 qubits use --output counts"},
+		{"bond dim 0", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--bond-dim", "0"}, "--bond-dim 0"},
+		{"negative cutoff", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--cutoff", "-1"}, "--cutoff -1"},
+		{"unknown engine", bellNoMeasure, []string{"run", "-", "--engine", "gpu"}, `--engine "gpu"`},
+		{"bad bitstring", bellNoMeasure, []string{"run", "-", "--output", "amps", "--bitstrings", "012"}, "need 2 bits"},
 		{"opaque applied", "OPENQASM 2.0; opaque ecr a, b; qreg q[2]; ecr q[0], q[1];", []string{"run", "-"}, "opaque"},
 		{"empty", "", []string{"run", "-"}, "<stdin>"},
 	}
@@ -194,5 +200,60 @@ func TestRunErrors(t *testing.T) {
 		if !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %q lacks %q", tc.name, err, tc.want)
 		}
+	}
+}
+
+// GHZ on 1000 qubits on the MPS engine: the bond dimension stays 2, nothing
+// is truncated, and every shot reads all zeros or all ones, about half each.
+func TestRunMPSGHZ1000(t *testing.T) {
+	var src strings.Builder
+	src.WriteString("OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1000];\ncreg c[1000];\nh q[0];\n")
+	for i := 0; i < 999; i++ {
+		fmt.Fprintf(&src, "cx q[%d], q[%d];\n", i, i+1)
+	}
+	src.WriteString("measure q -> c;\n")
+	out, _, err := runBorn(t, src.String(), "run", "-", "--engine", "mps", "--shots", "2000", "--seed", "5", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Counts           map[string]int `json:"counts"`
+		Engine           string         `json:"engine"`
+		MaxBond          int            `json:"max_bond"`
+		DiscardedWeight  float64        `json:"discarded_weight"`
+		FidelityEstimate float64        `json:"fidelity_estimate"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	zeros, ones := strings.Repeat("0", 1000), strings.Repeat("1", 1000)
+	if len(got.Counts) != 2 || got.Counts[zeros]+got.Counts[ones] != 2000 {
+		t.Fatalf("GHZ-1000 gave %d distinct outcomes", len(got.Counts))
+	}
+	if d := got.Counts[zeros] - 1000; d > 6*22 || d < -6*22 { // sd = sqrt(2000)/2
+		t.Errorf("all-zeros %d times in 2000", got.Counts[zeros])
+	}
+	if got.Engine != "mps" || got.MaxBond != 2 || got.DiscardedWeight > 1e-12 || got.FidelityEstimate < 1-1e-12 {
+		t.Errorf("accounting = %+v", got)
+	}
+	// Chosen amplitudes of a wide state.
+	out, _, err = runBorn(t, strings.Replace(src.String(), "measure q -> c;\n", "", 1), "run", "-", "--engine", "mps",
+		"--output", "amps", "--bitstrings", zeros+","+ones+","+strings.Repeat("0", 999)+"1", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var amps struct{ Amplitudes map[string][2]float64 }
+	if err := json.Unmarshal([]byte(out), &amps); err != nil {
+		t.Fatal(err)
+	}
+	r := 1 / math.Sqrt2
+	if a := amps.Amplitudes[zeros]; math.Abs(a[0]-r) > 1e-12 || math.Abs(a[1]) > 1e-12 {
+		t.Errorf("amplitude of all zeros = %v", a)
+	}
+	if a := amps.Amplitudes[ones]; math.Abs(a[0]-r) > 1e-12 {
+		t.Errorf("amplitude of all ones = %v", a)
+	}
+	if a := amps.Amplitudes[strings.Repeat("0", 999)+"1"]; math.Abs(a[0]) > 1e-12 || math.Abs(a[1]) > 1e-12 {
+		t.Errorf("amplitude of 0...01 = %v", a)
 	}
 }
