@@ -9,27 +9,27 @@ import (
 // Measure measures qubit q in the computational basis, collapses the state
 // onto the outcome and renormalises it. u, uniform in [0, 1), picks the
 // outcome: 0 if u < P(0), else 1 (P taken relative to the state's norm).
-func (s *State) Measure(q int, u float64) int {
+func (s *Vector[T]) Measure(q int, u float64) int {
 	s.bit(q, 0)
-	p0, p1 := probOne(s.psi, q)
+	p0, p1 := s.probOne(q)
 	total := p0 + p1
 	out, p := 0, p0
 	if u >= p0/total {
 		out, p = 1, p1
 	}
-	collapse(s.psi, q, out, 1/math.Sqrt(p))
+	s.collapse(q, out, 1/math.Sqrt(p))
 	return out
 }
 
 // Project projects qubit q onto outcome (0 or 1) and renormalises, and
 // returns the probability the outcome had. If that probability is zero the
 // state is left unchanged.
-func (s *State) Project(q, outcome int) float64 {
+func (s *Vector[T]) Project(q, outcome int) float64 {
 	s.bit(q, 0)
 	if outcome != 0 && outcome != 1 {
 		panic(fmt.Sprintf("statevector: outcome %d is not 0 or 1", outcome))
 	}
-	p0, p1 := probOne(s.psi, q)
+	p0, p1 := s.probOne(q)
 	p := p0
 	if outcome == 1 {
 		p = p1
@@ -37,21 +37,83 @@ func (s *State) Project(q, outcome int) float64 {
 	if p == 0 {
 		return 0
 	}
-	collapse(s.psi, q, outcome, 1/math.Sqrt(p))
+	s.collapse(q, outcome, 1/math.Sqrt(p))
 	return p / (p0 + p1)
 }
 
 // Reset sets qubit q to |0>: it measures q (u picks the outcome as in
 // Measure) and flips it if the outcome was 1.
-func (s *State) Reset(q int, u float64) {
+func (s *Vector[T]) Reset(q int, u float64) {
 	if s.Measure(q, u) == 1 {
-		flip(s.psi, q)
+		s.flip(q)
 	}
+}
+
+// visitPairs calls f(i, j) for the storage index i of every amplitude with
+// qubit q = 0 (in increasing amplitude order) and j of its partner with
+// q = 1. Both are real-part indices; the imaginary parts are L further on.
+func (s *Vector[T]) visitPairs(q int, f func(i, j int)) {
+	L := lanes[T]()
+	ps := posOf(1<<uint(q), L-1)
+	fixed := 1 << uint(q)
+	x := 0
+	for range s.Len() / 2 {
+		i := posOf(x, L-1)
+		f(i, i+ps)
+		x = ((x | fixed) + 1) &^ fixed
+	}
+}
+
+// probOne returns the total weight of the amplitudes with qubit q = 0 and
+// with q = 1.
+func (s *Vector[T]) probOne(q int) (p0, p1 float64) {
+	L := lanes[T]()
+	d := s.data
+	s.visitPairs(q, func(i, j int) {
+		ar, ai := float64(d[i]), float64(d[i+L])
+		br, bi := float64(d[j]), float64(d[j+L])
+		p0 += ar*ar + ai*ai
+		p1 += br*br + bi*bi
+	})
+	return p0, p1
+}
+
+// collapse keeps the half of the state with qubit q = outcome, scaled by
+// scale, and zeroes the other half.
+func (s *Vector[T]) collapse(q, outcome int, scale float64) {
+	L := lanes[T]()
+	d := s.data
+	s.visitPairs(q, func(i, j int) {
+		if outcome == 1 {
+			i, j = j, i
+		}
+		d[i] = T(float64(d[i]) * scale)
+		d[i+L] = T(float64(d[i+L]) * scale)
+		d[j], d[j+L] = 0, 0
+	})
+}
+
+// flip exchanges the amplitudes with qubit q = 0 and q = 1 (an X gate).
+func (s *Vector[T]) flip(q int) {
+	L := lanes[T]()
+	d := s.data
+	s.visitPairs(q, func(i, j int) {
+		d[i], d[j] = d[j], d[i]
+		d[i+L], d[j+L] = d[j+L], d[i+L]
+	})
+}
+
+// abs2At returns |amplitude i|^2 in float64.
+func (s *Vector[T]) abs2At(i int) float64 {
+	L := lanes[T]()
+	p := posOf(i, L-1)
+	re, im := float64(s.data[p]), float64(s.data[p+L])
+	return re*re + im*im
 }
 
 // Marginal returns the probability distribution of the given qubits: entry
 // x is the probability that qubits[i] reads bit i of x for every i.
-func (s *State) Marginal(qubits []int) []float64 {
+func (s *Vector[T]) Marginal(qubits []int) []float64 {
 	used := 0
 	for _, q := range qubits {
 		used |= s.bit(q, used)
@@ -62,8 +124,13 @@ func (s *State) Marginal(qubits []int) []float64 {
 		return out
 	}
 	tab := newBitGather(s.n, qubits)
-	for i, a := range s.psi {
-		out[tab.gather(uint64(i))] += abs2(a)
+	L := lanes[T]()
+	for b := 0; b*L < s.Len(); b++ {
+		blk := s.data[2*L*b : 2*L*(b+1)]
+		for j := 0; j < L && b*L+j < s.Len(); j++ {
+			re, im := float64(blk[j]), float64(blk[L+j])
+			out[tab.gather(uint64(b*L+j))] += re*re + im*im
+		}
 	}
 	return out
 }
@@ -73,15 +140,12 @@ func (s *State) Marginal(qubits []int) []float64 {
 // time: it draws the shots' uniform numbers in sorted order (as normalised
 // sums of exponential spacings), walks the cumulative distribution once, and
 // shuffles the result. The result depends only on rng's stream.
-func (s *State) Sample(shots int, rng *rand.Rand) []uint64 {
+func (s *Vector[T]) Sample(shots int, rng *rand.Rand) []uint64 {
 	out := make([]uint64, shots)
 	if shots <= 0 {
 		return out
 	}
-	var norm float64
-	for _, a := range s.psi {
-		norm += abs2(a)
-	}
+	norm := s.norm2()
 	// u[k] = (E_1 + ... + E_{k+1}) / (E_1 + ... + E_{shots+1}) are the order
 	// statistics of shots uniforms on (0, 1).
 	u := make([]float64, shots)
@@ -93,16 +157,22 @@ func (s *State) Sample(shots int, rng *rand.Rand) []uint64 {
 	acc += rng.ExpFloat64()
 	scale := norm / acc
 	k, cum, last := 0, 0.0, 0
-	for i, a := range s.psi {
-		p := abs2(a)
-		if p == 0 {
-			continue
-		}
-		cum += p
-		last = i
-		for k < shots && u[k]*scale < cum {
-			out[k] = uint64(i)
-			k++
+	L := lanes[T]()
+	for b := 0; b*L < s.Len(); b++ {
+		blk := s.data[2*L*b : 2*L*(b+1)]
+		for j := 0; j < L && b*L+j < s.Len(); j++ {
+			re, im := float64(blk[j]), float64(blk[L+j])
+			p := re*re + im*im
+			if p == 0 {
+				continue
+			}
+			i := b*L + j
+			cum += p
+			last = i
+			for k < shots && u[k]*scale < cum {
+				out[k] = uint64(i)
+				k++
+			}
 		}
 	}
 	for ; k < shots; k++ { // rounding: cum may end a little below norm

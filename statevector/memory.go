@@ -9,21 +9,28 @@ import (
 	"strings"
 )
 
-// BytesPerAmplitude is the size of one complex128 amplitude.
+// BytesPerAmplitude is the size of one complex128 amplitude (see
+// Precision.BytesPerAmplitude for single precision).
 const BytesPerAmplitude = 16
 
 // MaxMemory is the largest state vector, in bytes, that New allocates. It
-// defaults to 90% of MemTotal in /proc/meminfo, or 16 GiB when that cannot be
-// read. Set it before creating states (it is not synchronised).
+// defaults to half of MemTotal in /proc/meminfo, or 8 GiB when that cannot
+// be read: the state is rarely all a run needs (probability vectors,
+// clones, other processes on a shared machine), so larger states must be
+// asked for (--max-memory). Set it before creating states (it is not
+// synchronised).
 var MaxMemory = defaultMaxMemory()
 
+// DefaultMaxMemory returns MaxMemory's default for this machine.
+func DefaultMaxMemory() uint64 { return defaultMaxMemory() }
+
 func defaultMaxMemory() uint64 {
-	const fallback = 16 << 30
+	const fallback = 8 << 30
 	total, err := memTotal("/proc/meminfo")
 	if err != nil || total == 0 {
 		return fallback
 	}
-	return total / 10 * 9
+	return total / 2
 }
 
 // memTotal reads MemTotal (in bytes) from a meminfo file.
@@ -50,39 +57,37 @@ func memTotal(path string) (uint64, error) {
 	return 0, fmt.Errorf("no MemTotal in %s", path)
 }
 
-// BytesNeeded returns the size in bytes of an n-qubit state vector,
-// 16*2^n, saturating at math.MaxUint64.
-func BytesNeeded(n int) uint64 {
+// BytesNeeded returns the size in bytes of an n-qubit double-precision
+// state vector, 16*2^n, saturating at math.MaxUint64.
+func BytesNeeded(n int) uint64 { return bytesNeeded(n, BytesPerAmplitude) }
+
+func bytesNeeded(n int, per uint64) uint64 {
 	if n < 0 {
 		return 0
 	}
-	if n > 59 { // 16*2^60 overflows uint64
+	if n > 59 || per<<uint(n)>>uint(n) != per { // overflow
 		return math.MaxUint64
 	}
-	return BytesPerAmplitude << uint(n)
+	return per << uint(n)
 }
 
 // MemoryError reports a state vector that would not fit in the memory limit.
 type MemoryError struct {
-	Qubits int
-	Need   uint64 // bytes the state vector needs
-	Limit  uint64 // bytes allowed (MaxMemory when it was refused)
+	Qubits    int
+	Need      uint64    // bytes the state vector needs
+	Limit     uint64    // bytes allowed (MaxMemory when it was refused)
+	Precision Precision // of the amplitudes (the zero value is Double)
 }
 
 func (e *MemoryError) Error() string {
-	return fmt.Sprintf("a %d-qubit state vector needs %s (16*2^%d bytes); this machine allows %s; "+
+	return fmt.Sprintf("a %d-qubit state vector needs %s (%d*2^%d bytes); this machine allows %s; "+
 		"use the MPS engine (--engine mps) for many qubits at low entanglement",
-		e.Qubits, FormatBytes(e.Need), e.Qubits, FormatBytes(e.Limit))
+		e.Qubits, FormatBytes(e.Need), e.Precision.BytesPerAmplitude(), e.Qubits, FormatBytes(e.Limit))
 }
 
-// CheckMemory returns a *MemoryError if an n-qubit state vector needs more
-// than limit bytes, and nil otherwise.
-func CheckMemory(n int, limit uint64) error {
-	if need := BytesNeeded(n); need > limit {
-		return &MemoryError{Qubits: n, Need: need, Limit: limit}
-	}
-	return nil
-}
+// CheckMemory returns a *MemoryError if an n-qubit double-precision state
+// vector needs more than limit bytes, and nil otherwise.
+func CheckMemory(n int, limit uint64) error { return Double.CheckMemory(n, limit) }
 
 // FormatBytes formats a byte count in binary units: "512 B", "16 KiB",
 // "21.6 GiB", "16 TiB" (at most three significant digits, no trailing zeros).
@@ -110,4 +115,39 @@ func FormatBytes(b uint64) string {
 		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
 	}
 	return s + " " + units[i]
+}
+
+// ParseBytes parses a memory size: a number with an optional unit, B, KiB,
+// MiB, GiB, TiB (powers of 1024; K, M, G, T and KB... are read the same
+// way, as memory is sized in binary units), case-insensitive, spaces
+// allowed: "8GiB", "1.5 TiB", "512m", "1048576".
+func ParseBytes(s string) (uint64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+		i++
+	}
+	num, unit := t[:i], strings.TrimSpace(t[i:])
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil || num == "" {
+		return 0, fmt.Errorf("invalid size %q (want a number and a unit such as 8GiB)", s)
+	}
+	shift, ok := sizeUnits[unit]
+	if !ok {
+		return 0, fmt.Errorf("invalid size %q: unknown unit %q (use B, KiB, MiB, GiB or TiB)", s, unit)
+	}
+	b := v * float64(uint64(1)<<uint(shift))
+	if b >= 1<<64 {
+		return 0, fmt.Errorf("invalid size %q: too large", s)
+	}
+	return uint64(b), nil
+}
+
+var sizeUnits = map[string]int{
+	"": 0, "b": 0,
+	"k": 10, "kb": 10, "kib": 10,
+	"m": 20, "mb": 20, "mib": 20,
+	"g": 30, "gb": 30, "gib": 30,
+	"t": 40, "tb": 40, "tib": 40,
+	"p": 50, "pb": 50, "pib": 50,
 }

@@ -33,5 +33,6 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.AddCommand(newRunCmd(nil))
+	root.AddCommand(newBenchCmd(nil))
 	return root
 }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"born/bench"
+	"born/statevector"
+)
+
+type benchOptions struct {
+	out, errOut io.Writer
+
+	qubits      string
+	precision   string
+	circuits    string
+	fuse        int
+	threads     int
+	cycles      int
+	json        bool
+	maxMemory   string
+	minTime     time.Duration
+	baseline    bool
+	baselineMax int
+	bandwidthN  int
+	seed        uint64
+}
+
+func newBenchCmd(runF func(*benchOptions) error) *cobra.Command {
+	opts := &benchOptions{}
+	cmd := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the state-vector engine on standard circuits",
+		Long: `Measure the state-vector engine on standard circuits and compare with itsubaki/q.
+
+Circuits: 1q and 2q (one random 1- or 2-qubit gate per qubit, unfused: the raw
+kernels), h (H on every qubit), random (qsim-style: random sqrt(X), sqrt(Y),
+sqrt(W) on every qubit, then fSim on a brick pattern, per cycle), qft, and
+qcbm (the Born machine for bars and stripes 3x3, 9 qubits, depth 10, 279
+parameters; also times the 559 runs of one parameter-shift gradient).
+
+For each it prints ns per amplitude per gate, the memory traffic in GB/s and
+as a fraction of an in-place read+write stream measured first, and the time
+on itsubaki/q v0.0.11 with the speedup. Times are the best of several runs.`,
+		Example: `  born bench --qubits 16,20,24 --precision single,double
+  born bench --qubits 24 --circuits random --cycles 20 --threads 2
+  born bench --qubits 30 --precision single --circuits 1q,h --max-memory 12GiB --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.out, opts.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if runF != nil {
+				return runF(opts)
+			}
+			return runBench(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.qubits, "qubits", "16,20,24", "state sizes: a list such as 16,20,24 or a range such as 20-26")
+	f.StringVar(&opts.precision, "precision", "single,double", "precisions to measure: single, double or both")
+	f.StringVar(&opts.circuits, "circuits", strings.Join(bench.Circuits, ","), "circuits to run")
+	f.IntVar(&opts.fuse, "fuse", -1, fmt.Sprintf("gate fusion limit in qubits, 0 to %d (0: none; -1: the default for the precision)", statevector.MaxFuse))
+	f.IntVar(&opts.threads, "threads", 0, "workers per state (0: all cores for large states)")
+	f.IntVar(&opts.cycles, "cycles", 20, "cycles of the random circuit")
+	f.BoolVar(&opts.json, "json", false, "print the report as JSON")
+	f.StringVar(&opts.maxMemory, "max-memory", "", "largest state to allocate, e.g. 12GiB (default: half of physical memory)")
+	f.DurationVar(&opts.minTime, "min-time", 300*time.Millisecond, "time each measurement at least this long")
+	f.BoolVar(&opts.baseline, "baseline", true, "also run the circuits on itsubaki/q v0.0.11")
+	f.IntVar(&opts.baselineMax, "baseline-max-qubits", 22, "largest state to run on itsubaki/q (it is slow)")
+	f.IntVar(&opts.bandwidthN, "bandwidth-qubits", 26, "size the bandwidth probe's buffer as 8*2^n bytes (negative: skip)")
+	f.Uint64Var(&opts.seed, "seed", 1, "seed of the random circuits and parameters")
+	return cmd
+}
+
+func runBench(opts *benchOptions) error {
+	cfg := bench.Config{Fuse: opts.fuse, Threads: opts.threads, Cycles: opts.cycles, MinTime: opts.minTime,
+		Baseline: opts.baseline, BaselineMaxQubits: opts.baselineMax, BandwidthQubits: opts.bandwidthN, Seed: opts.seed}
+	var err error
+	if cfg.Qubits, err = bench.ParseQubits(opts.qubits); err != nil {
+		return fmt.Errorf("--qubits: %w", err)
+	}
+	for _, s := range strings.Split(opts.precision, ",") {
+		p, err := statevector.ParsePrecision(s)
+		if err != nil {
+			return fmt.Errorf("--precision: %w", err)
+		}
+		cfg.Precisions = append(cfg.Precisions, p)
+	}
+	for _, s := range strings.Split(opts.circuits, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			cfg.Circuits = append(cfg.Circuits, s)
+		}
+	}
+	if opts.fuse > statevector.MaxFuse || opts.fuse < -1 {
+		return fmt.Errorf("--fuse %d: use 0 to %d, or -1 for the default", opts.fuse, statevector.MaxFuse)
+	}
+	if opts.maxMemory != "" {
+		if cfg.MaxMemory, err = statevector.ParseBytes(opts.maxMemory); err != nil {
+			return fmt.Errorf("--max-memory: %w", err)
+		}
+	}
+	cfg.Progress = func(r bench.Result) {
+		if r.Error != "" {
+			fmt.Fprintf(opts.errOut, "%s, %d qubits, %s: %s\n", r.Circuit, r.Qubits, r.Precision, r.Error)
+			return
+		}
+		fmt.Fprintf(opts.errOut, "%-6s %2d qubits %-6s %8.4f ns/amp/gate\n", r.Circuit, r.Qubits, r.Precision, r.NsPerAmpGate)
+	}
+	rep, err := bench.Run(cfg)
+	if err != nil {
+		return err
+	}
+	if opts.json {
+		return rep.WriteJSON(opts.out)
+	}
+	return rep.WriteText(opts.out)
+}

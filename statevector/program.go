@@ -1,0 +1,600 @@
+package statevector
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"sync/atomic"
+
+	"born/circuit"
+)
+
+// Program is a pure lowered circuit compiled for running many times: its
+// gates are fused into blocks (see Compile), their matrices are evaluated
+// for bound parameter values (Bind), and a state runs the whole program
+// with Run. Rebinding recomputes only the blocks whose parameters changed,
+// so a training loop that shifts one parameter at a time pays for one
+// block.
+//
+// A Program is not safe for concurrent use; Clone it per goroutine (clones
+// share the compiled structure).
+type Program struct {
+	l      *circuit.Lowered
+	n      int
+	fuseK  int
+	blocks []fblock
+	phases []int   // uncontrolled global-phase instructions
+	bySym  [][]int // symbol -> blocks whose matrices use it
+	phSyms []int   // symbols the global phases use
+
+	vals   []float64
+	bound  bool
+	mats   [][]complex128 // per block: row-major matrix, or the diagonal
+	ident  []bool         // the block's matrix is exactly the identity
+	phase  complex128     // product of the global phases
+	phaseB int            // block that absorbs the phase, or -1
+	gen    uint64
+	ver    []uint64 // per block: gen when its matrix was last computed
+
+	p32 *compiled[float32]
+	p64 *compiled[float64]
+
+	col, gbuf, buf []complex128 // scratch for building matrices
+	off, tb        []int
+}
+
+// MaxFuse is the largest fusion limit Compile accepts: the SIMD kernels
+// apply dense blocks of up to this many qubits.
+const MaxFuse = maxSIMDDense
+
+// DefaultFuse returns the fusion limit that measured fastest on the
+// reference machine (AVX-512) for precision p: wider blocks save passes
+// over memory but cost 2^K multiply-adds per amplitude.
+func DefaultFuse(p Precision) int {
+	if !useSIMD {
+		return 2
+	}
+	if p == Single {
+		return 4
+	}
+	return 3
+}
+
+// Compile fuses the pure circuit l into blocks of at most maxFuse qubits
+// (0 or less: no fusion, one block per gate as in Apply; diagonal gates
+// fuse into diagonal blocks of up to max(maxFuse, 6) qubits). Call Bind
+// before running it.
+func Compile(l *circuit.Lowered, maxFuse int) (*Program, error) {
+	if !l.IsPure() {
+		return nil, fmt.Errorf("statevector: the circuit measures, resets or branches; only pure circuits compile to a Program")
+	}
+	if l.NumQubits > MaxQubits {
+		return nil, fmt.Errorf("statevector: %d qubits; at most %d are supported", l.NumQubits, MaxQubits)
+	}
+	if maxFuse > MaxFuse {
+		return nil, fmt.Errorf("statevector: fusion limit %d exceeds %d qubits", maxFuse, MaxFuse)
+	}
+	maxDiag := 0
+	if maxFuse > 0 {
+		maxDiag = max(maxFuse, 6)
+	}
+	blocks, phases := fuse(l, maxFuse, maxDiag)
+	p := &Program{l: l, n: l.NumQubits, fuseK: max(0, maxFuse), blocks: blocks, phases: phases,
+		bySym: make([][]int, l.NumSymbols), phaseB: -1}
+	for b := range blocks {
+		for _, s := range blocks[b].syms {
+			p.bySym[s] = append(p.bySym[s], b)
+		}
+		if p.phaseB < 0 && !blocks[b].raw {
+			p.phaseB = b
+		}
+	}
+	seen := map[int]bool{}
+	for _, i := range phases {
+		for _, e := range l.Instrs[i].Params {
+			for _, s := range circuit.Symbols(nil, e) {
+				if !seen[s] {
+					seen[s] = true
+					p.phSyms = append(p.phSyms, s)
+				}
+			}
+		}
+	}
+	p.mats = make([][]complex128, len(blocks))
+	p.ident = make([]bool, len(blocks))
+	p.ver = make([]uint64, len(blocks))
+	return p, nil
+}
+
+// NumQubits returns the number of qubits the program acts on.
+func (p *Program) NumQubits() int { return p.n }
+
+// NumGates returns the number of lowered gates in the program.
+func (p *Program) NumGates() int { return len(p.l.Instrs) }
+
+// NumOps returns the number of fused blocks a run applies (identity blocks
+// included).
+func (p *Program) NumOps() int { return len(p.blocks) }
+
+// FuseLimit returns the fusion limit the program was compiled with.
+func (p *Program) FuseLimit() int { return p.fuseK }
+
+// Clone returns a copy of p that can be bound and run independently (on
+// another goroutine); the compiled structure is shared.
+func (p *Program) Clone() *Program {
+	q := &Program{l: p.l, n: p.n, fuseK: p.fuseK, blocks: p.blocks, phases: p.phases, bySym: p.bySym,
+		phSyms: p.phSyms, bound: p.bound, phase: p.phase, phaseB: p.phaseB, gen: p.gen}
+	q.vals = append([]float64(nil), p.vals...)
+	q.mats = make([][]complex128, len(p.mats))
+	for i, m := range p.mats {
+		q.mats[i] = append([]complex128(nil), m...)
+	}
+	q.ident = append([]bool(nil), p.ident...)
+	q.ver = append([]uint64(nil), p.ver...)
+	return q
+}
+
+// Bind evaluates the program's matrices for the symbol values vals (one per
+// symbol of the circuit). Only blocks whose symbols changed since the last
+// Bind are recomputed. It returns an error for a wrong number of values or
+// a matrix that is not finite.
+func (p *Program) Bind(vals []float64) error {
+	if len(vals) != p.l.NumSymbols {
+		return fmt.Errorf("statevector: the circuit has %d parameters, %d values given", p.l.NumSymbols, len(vals))
+	}
+	dirty := func(b int) {
+		if p.ver[b] != p.gen+1 {
+			p.ver[b] = 0
+		}
+	}
+	all := !p.bound
+	phaseDirty := all
+	if !all {
+		for s, v := range vals {
+			if math.Float64bits(v) != math.Float64bits(p.vals[s]) {
+				for _, b := range p.bySym[s] {
+					dirty(b)
+				}
+				for _, t := range p.phSyms {
+					phaseDirty = phaseDirty || t == s
+				}
+			}
+		}
+	}
+	p.bound = false // until every matrix is good
+	p.vals = append(p.vals[:0], vals...)
+	if phaseDirty {
+		ph := complex128(1)
+		for _, i := range p.phases {
+			ph *= p.l.Instrs[i].Matrix(vals)[0]
+		}
+		if !finite(ph) {
+			return fmt.Errorf("statevector: global phase is not finite for these parameter values")
+		}
+		if ph != p.phase && p.phaseB >= 0 {
+			dirty(p.phaseB)
+		}
+		p.phase = ph
+	}
+	p.gen++
+	for b := range p.blocks {
+		if !all && p.ver[b] != 0 {
+			continue
+		}
+		if err := p.build(b); err != nil {
+			return err
+		}
+		p.ver[b] = p.gen
+	}
+	p.bound = true
+	return nil
+}
+
+func finite(z complex128) bool {
+	return !math.IsNaN(real(z)) && !math.IsNaN(imag(z)) && !math.IsInf(real(z), 0) && !math.IsInf(imag(z), 0)
+}
+
+// build computes block b's matrix.
+func (p *Program) build(b int) error {
+	fb := &p.blocks[b]
+	if fb.raw {
+		in := &p.l.Instrs[fb.instrs[0]]
+		m := in.Matrix(p.vals)
+		if err := checkFinite(m, fb.instrs[0], in); err != nil {
+			return err
+		}
+		k := len(in.Targets)
+		if fb.diag || k == 0 {
+			d := 1 << uint(k)
+			out := grow(p.mats[b], d)
+			for i := range d {
+				out[i] = m[i*d+i]
+			}
+			p.mats[b] = out
+		} else {
+			p.mats[b] = append(p.mats[b][:0], m...)
+		}
+		p.ident[b] = isIdentity(p.mats[b], fb.diag || k == 0)
+		return nil
+	}
+	k := len(fb.qubits)
+	d := 1 << uint(k)
+	local := func(q int) int {
+		for j, x := range fb.qubits {
+			if x == q {
+				return j
+			}
+		}
+		panic("statevector: qubit outside its block")
+	}
+	if fb.diag {
+		out := grow(p.mats[b], d)
+		for i := range out {
+			out[i] = 1
+		}
+		for _, i := range fb.instrs {
+			in := &p.l.Instrs[i]
+			m := in.Matrix(p.vals)
+			if err := checkFinite(m, i, in); err != nil {
+				return err
+			}
+			dt := 1 << uint(len(in.Targets))
+			cm, cv := 0, 0
+			for c, q := range in.Controls {
+				cm |= 1 << uint(local(q))
+				if in.CtrlState>>uint(c)&1 == 1 {
+					cv |= 1 << uint(local(q))
+				}
+			}
+			for x := range out {
+				if x&cm != cv {
+					continue
+				}
+				s := 0
+				for j, q := range in.Targets {
+					s |= (x >> uint(local(q)) & 1) << uint(j)
+				}
+				out[x] *= m[s*dt+s]
+			}
+		}
+		if b == p.phaseB {
+			for x := range out {
+				out[x] *= p.phase
+			}
+		}
+		p.mats[b] = out
+		p.ident[b] = isIdentity(out, true)
+		return nil
+	}
+	// Dense: the columns of the block's matrix, each evolved from a basis
+	// vector by the block's gates in order.
+	p.col = grow(p.col, d*d)
+	clear(p.col)
+	for c := range d {
+		p.col[c*d+c] = 1
+	}
+	for _, i := range fb.instrs {
+		in := &p.l.Instrs[i]
+		m := in.Matrix(p.vals)
+		if err := checkFinite(m, i, in); err != nil {
+			return err
+		}
+		t := len(in.Targets)
+		dt := 1 << uint(t)
+		g := []complex128(m)
+		diag := in.Diagonal() || t == 0
+		if diag {
+			p.gbuf = grow(p.gbuf, dt)
+			for s := range dt {
+				p.gbuf[s] = m[s*dt+s]
+			}
+			g = p.gbuf
+		}
+		p.tb = p.tb[:0]
+		for _, q := range in.Targets {
+			p.tb = append(p.tb, local(q))
+		}
+		cm, cv := 0, 0
+		for c, q := range in.Controls {
+			cm |= 1 << uint(local(q))
+			if in.CtrlState>>uint(c)&1 == 1 {
+				cv |= 1 << uint(local(q))
+			}
+		}
+		p.buf = grow(p.buf, dt)
+		p.off = grow(p.off, dt)
+		// The columns, stored one after another, are one vector of 2k
+		// qubits whose low k bits are the row: one call applies the gate to
+		// all of them.
+		applyLocal(p.col, g, diag, p.tb, cm, cv, p.buf, p.off)
+	}
+	out := grow(p.mats[b], d*d)
+	ph := complex128(1)
+	if b == p.phaseB {
+		ph = p.phase
+	}
+	for r := range d {
+		for c := range d {
+			out[r*d+c] = p.col[c*d+r] * ph
+		}
+	}
+	p.mats[b] = out
+	p.ident[b] = isIdentity(out, false)
+	return nil
+}
+
+func checkFinite(m circuit.Matrix, i int, in *circuit.Instr) error {
+	for _, z := range m {
+		if !finite(z) {
+			return fmt.Errorf("statevector: instruction %d (op %d): matrix is not finite for these parameter values", i, in.Op)
+		}
+	}
+	return nil
+}
+
+func isIdentity(m []complex128, diag bool) bool {
+	if diag {
+		for _, v := range m {
+			if v != 1 {
+				return false
+			}
+		}
+		return true
+	}
+	d := int(math.Sqrt(float64(len(m))) + 0.5)
+	for r := range d {
+		for c := range d {
+			want := complex128(0)
+			if r == c {
+				want = 1
+			}
+			if m[r*d+c] != want {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ChunkBytes is the size of the state chunks that runs of gates on low
+// qubits are applied to one after another (cache blocking): about half of a
+// core's L2 cache, so that a chunk stays there while all of the run's
+// gates pass over it. 0 turns cache blocking off.
+var ChunkBytes = 512 << 10
+
+// compiled is a Program prepared for one storage type: its blocks as
+// kernel ops and the stages they run in.
+type compiled[T Float] struct {
+	ops       []pop[T]
+	ver       []uint64 // matrix version each op was prepared from
+	stages    []stage
+	chunkBits int // qubits of a chunk, 0 when no stage is chunked
+	phaseOp   pop[T]
+	jobs      []stageJob[T] // scratch, one per stage
+}
+
+// stage is a run of ops: applied one after another to the whole state, or,
+// when chunked, all of them to each chunk of 2^chunkBits amplitudes in turn
+// (every op of a chunked stage acts on qubits below chunkBits only).
+type stage struct {
+	ops     []int
+	chunked bool
+}
+
+func compiledFor[T Float](p *Program) *compiled[T] {
+	var z T
+	var c *compiled[T]
+	switch any(z).(type) {
+	case float32:
+		if p.p32 == nil {
+			p.p32 = any(newCompiled[T](p)).(*compiled[float32])
+		}
+		c = any(p.p32).(*compiled[T])
+	default:
+		if p.p64 == nil {
+			p.p64 = any(newCompiled[T](p)).(*compiled[float64])
+		}
+		c = any(p.p64).(*compiled[T])
+	}
+	return c
+}
+
+func newCompiled[T Float](p *Program) *compiled[T] {
+	c := &compiled[T]{ops: make([]pop[T], len(p.blocks)), ver: make([]uint64, len(p.blocks))}
+	per := int(PrecisionOf[T]().BytesPerAmplitude())
+	cb := 0
+	if ChunkBytes > 0 {
+		cb = bits.Len(uint(ChunkBytes/per)) - 1
+	}
+	if cb >= laneBits[T]()+1 && p.n > cb && p.fuseK > 0 {
+		c.chunkBits = cb
+		c.stages = planStages(p.blocks, cb)
+	} else {
+		for b := range p.blocks {
+			c.stages = append(c.stages, stage{ops: []int{b}})
+		}
+	}
+	c.jobs = make([]stageJob[T], len(c.stages))
+	return c
+}
+
+// planStages orders the blocks into stages. Scanning the blocks in order,
+// it collects the low ones (all qubits below cb) into the current chunked
+// stage as long as they commute with the high blocks held back so far
+// (share no qubit with them); a low block that does not ends the stage,
+// and the held-back high blocks follow it as stages of their own. Every
+// block thus keeps its order relative to the blocks it shares qubits with.
+func planStages(blocks []fblock, cb int) []stage {
+	var out []stage
+	var low []int
+	var high []int
+	var highMask uint64
+	flush := func() {
+		switch {
+		case len(low) == 1:
+			out = append(out, stage{ops: low})
+		case len(low) > 1:
+			out = append(out, stage{ops: low, chunked: true})
+		}
+		for _, b := range high {
+			out = append(out, stage{ops: []int{b}})
+		}
+		low, high, highMask = nil, nil, 0
+	}
+	for b := range blocks {
+		m := blocks[b].mask
+		if m>>uint(cb) == 0 {
+			if m&highMask != 0 {
+				flush()
+			}
+			low = append(low, b)
+		} else {
+			high = append(high, b)
+			highMask |= m
+		}
+	}
+	flush()
+	return out
+}
+
+// refresh re-prepares the ops whose matrices changed.
+func (c *compiled[T]) refresh(p *Program) {
+	for _, st := range c.stages {
+		nq := p.n
+		if st.chunked {
+			nq = c.chunkBits
+		}
+		for _, b := range st.ops {
+			if c.ver[b] == p.ver[b] {
+				continue
+			}
+			fb := &p.blocks[b]
+			op := &c.ops[b]
+			if fb.raw {
+				in := &p.l.Instrs[fb.instrs[0]]
+				op.prepare(nq, p.mats[b], fb.diag || len(in.Targets) == 0, in.Targets, in.Controls, in.CtrlState)
+			} else {
+				op.prepare(nq, p.mats[b], fb.diag, fb.qubits, nil, 0)
+			}
+			c.ver[b] = p.ver[b]
+		}
+	}
+}
+
+// stageJob applies a chunked stage's ops to chunks [from, to).
+type stageJob[T Float] struct {
+	d     []T
+	ops   []*pop[T]
+	chunk int // storage length of a chunk
+}
+
+func (j *stageJob[T]) runRange(from, to int) {
+	for c := from; c < to; c++ {
+		sub := j.d[c*j.chunk : (c+1)*j.chunk]
+		for _, op := range j.ops {
+			op.kern(sub, op, 0, op.groups)
+		}
+	}
+}
+
+// Run applies the bound program p to s. It returns an error if p is not
+// bound or acts on a different number of qubits.
+func (s *Vector[T]) Run(p *Program) error {
+	if !p.bound {
+		return fmt.Errorf("statevector: Run of a program that is not bound (call Bind)")
+	}
+	if p.n != s.n {
+		return fmt.Errorf("statevector: a %d-qubit program on a %d-qubit state", p.n, s.n)
+	}
+	c := compiledFor[T](p)
+	c.refresh(p)
+	w := s.Workers()
+	for si, st := range c.stages {
+		if !st.chunked {
+			b := st.ops[0]
+			if !p.ident[b] {
+				s.ex.runOp(s.data, &c.ops[b], w)
+			}
+			continue
+		}
+		j := &c.jobs[si]
+		j.d, j.chunk = s.data, storageLen[T](c.chunkBits)
+		j.ops = j.ops[:0]
+		for _, b := range st.ops {
+			if !p.ident[b] {
+				j.ops = append(j.ops, &c.ops[b])
+			}
+		}
+		parallel(j, 1<<uint(s.n-c.chunkBits), w, &s.ex.wg)
+		j.d = nil
+	}
+	if p.phaseB < 0 && p.phase != 1 {
+		c.phaseOp.prepare(s.n, []complex128{p.phase}, true, nil, nil, 0)
+		s.ex.runOp(s.data, &c.phaseOp, w)
+	}
+	return nil
+}
+
+// RunMany runs the pure program p from |0...0> once for each parameter
+// vector in vals, on up to workers goroutines (0: GOMAXPROCS), each with its
+// own state (run serially: parallelism across circuits) and its own copy of
+// p, and calls f(i, s) with the final state of run i on the goroutine that
+// ran it; f must copy what it keeps, as s is reused. Which goroutine runs
+// which vector does not change any result. This is the shape of a
+// parameter-shift gradient: 2P+1 runs of one circuit.
+func RunMany[T Float](p *Program, vals [][]float64, workers int, f func(i int, s *Vector[T])) error {
+	if workers <= 0 {
+		workers = defaultWorkers()
+	}
+	workers = max(1, min(workers, len(vals)))
+	var next atomic.Int64
+	errs := make([]error, workers)
+	done := make(chan struct{}, workers)
+	for w := range workers {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			prog := p.Clone()
+			st, err := NewVector[T](p.n)
+			if err != nil {
+				errs[w] = err
+				return
+			}
+			st.SetWorkers(1)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(vals) {
+					return
+				}
+				if err := prog.Bind(vals[i]); err != nil {
+					errs[w] = fmt.Errorf("run %d: %w", i, err)
+					return
+				}
+				st.Reset0()
+				if err := st.Run(prog); err != nil {
+					errs[w] = err
+					return
+				}
+				f(i, st)
+			}
+		}()
+	}
+	for range workers {
+		<-done
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Passes returns how many passes over the state a run of p makes in
+// precision prec: one per op, except that the ops of a cache-blocked stage
+// share one.
+func (p *Program) Passes(prec Precision) int {
+	if prec == Single {
+		return len(compiledFor[float32](p).stages)
+	}
+	return len(compiledFor[float64](p).stages)
+}
