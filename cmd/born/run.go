@@ -32,6 +32,8 @@ type runOptions struct {
 	bondDim    int
 	cutoff     float64
 	bitstrings []string
+	precision  string
+	maxMemory  string
 }
 
 func newRunCmd(runF func(*runOptions) error) *cobra.Command {
@@ -73,6 +75,8 @@ Use "-" as FILE to read the circuit from standard input.`,
 	f.IntVar(&opts.bondDim, "bond-dim", 128, "mps: largest bond dimension kept (chi)")
 	f.Float64Var(&opts.cutoff, "cutoff", mps.DefaultCutoff, "mps: drop singular values below this fraction of the largest")
 	f.StringSliceVar(&opts.bitstrings, "bitstrings", nil, "with --output amps: only these basis states (q[n-1]...q[0], comma-separated)")
+	f.StringVar(&opts.precision, "precision", "double", "sv: amplitude precision, double (complex128) or single (complex64, half the memory, faster)")
+	f.StringVar(&opts.maxMemory, "max-memory", "", "sv: largest state to allocate, e.g. 20GiB (default: half the physical memory)")
 	return cmd
 }
 
@@ -144,8 +148,27 @@ func runRun(opts *runOptions) error {
 	}
 	switch opts.engine {
 	case "sv":
-		if err := statevector.CheckMemory(c.NumQubits, statevector.MaxMemory); err != nil {
-			return err
+		prec, err := statevector.ParsePrecision(opts.precision)
+		if err != nil {
+			return fmt.Errorf("--precision: %v", err)
+		}
+		if opts.maxMemory != "" {
+			limit, err := statevector.ParseBytes(opts.maxMemory)
+			if err != nil {
+				return fmt.Errorf("--max-memory: %v", err)
+			}
+			// New reads the package limit; restore it so that one command
+			// does not change the next (tests run many in one process).
+			old := statevector.MaxMemory
+			statevector.MaxMemory = limit
+			defer func() { statevector.MaxMemory = old }()
+		}
+		if err := prec.CheckMemory(c.NumQubits, statevector.MaxMemory); err != nil {
+			return fmt.Errorf("%w (--max-memory raises the limit)", err)
+		}
+		if prec == statevector.Single {
+			amp := func(st *statevector.State32, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
+			return execute(opts, output, c, l, statevector.New32, nil, amp)
 		}
 		amp := func(st *statevector.State, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
 		return execute(opts, output, c, l, statevector.New, nil, amp)

@@ -183,6 +183,10 @@ func TestRunErrors(t *testing.T) {
 		{"amps after measurement", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[1]; creg c[1]; h q[0]; measure q[0] -> c[0]; x q[0];",
 			[]string{"run", "-", "--output", "amps"}, "--output amps needs a circuit without measurement"},
 		{"too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--output", "counts"}, "needs 16 TiB"},
+		{"single too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[31]; h q;", []string{"run", "-", "--output", "counts", "--precision", "single"}, "31-qubit state vector needs 16 GiB"},
+		{"max memory", bellNoMeasure, []string{"run", "-", "--max-memory", "32B"}, "--max-memory raises the limit"},
+		{"bad max memory", bellNoMeasure, []string{"run", "-", "--max-memory", "lots"}, "--max-memory"},
+		{"bad precision", bellNoMeasure, []string{"run", "-", "--precision", "quad"}, "--precision"},
 		{"probs too wide", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--engine", "mps"}, "above 30 qubits use --output counts"},
 		{"bond dim 0", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--bond-dim", "0"}, "--bond-dim 0"},
 		{"negative cutoff", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--cutoff", "-1"}, "--cutoff -1"},
@@ -255,5 +259,21 @@ func TestRunMPSGHZ1000(t *testing.T) {
 	}
 	if a := amps.Amplitudes[strings.Repeat("0", 999)+"1"]; math.Abs(a[0]) > 1e-12 || math.Abs(a[1]) > 1e-12 {
 		t.Errorf("amplitude of 0...01 = %v", a)
+	}
+}
+
+// Single precision gives the same probabilities to float32 accuracy.
+func TestRunSinglePrecision(t *testing.T) {
+	out, _, err := runBorn(t, "", "run", "../../examples/testdata/teleport.qasm", "--output", "probs", "--format", "json", "--precision", "single")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Probabilities map[string]float64 }
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	p1 := math.Pow(math.Sin(0.15), 2) / 4 // q2 = 1 and a given (c0, c1)
+	if d := math.Abs(got.Probabilities["100"] - p1); d > 1e-6 {
+		t.Errorf("P(100) = %v, want %v", got.Probabilities["100"], p1)
 	}
 }
