@@ -17,7 +17,7 @@ func (p *parser) declName() (string, Pos, bool) {
 	}
 	name, pos := p.tok.lit, p.pos()
 	p.next()
-	if reserved2[name] {
+	if p.reserved[name] {
 		p.errorf(pos, "'%s' is a reserved word", name)
 	}
 	return name, pos, true
@@ -35,6 +35,9 @@ func (p *parser) checkNew(name string, pos Pos, gate bool) bool {
 		switch s.origin {
 		case originQELib1:
 			p.warnf(pos, "gate '%s' redefines the qelib1.inc gate; using the new definition", name)
+			return true
+		case originStdGates:
+			p.warnf(pos, "gate '%s' redefines the stdgates.inc gate; using the new definition", name)
 			return true
 		case originCore:
 			p.errorf(pos, "cannot redefine built-in gate '%s'", name)
@@ -93,6 +96,10 @@ func (p *parser) declareReg(quantum bool, name string, pos Pos, size uint64, siz
 	unit, have, max := "bit", p.circ.NumClbits, uint64(MaxClbits)
 	if quantum {
 		unit, have, max = "qubit", p.circ.NumQubits, MaxQubits
+		if p.phys != nil {
+			p.errorf(pos, "qubit declaration in a program that uses physical qubits (%s at %s): use one or the other", "$k", p.phys.pos)
+			return
+		}
 	}
 	switch {
 	case size == 0:
@@ -158,7 +165,7 @@ func (p *parser) gateHead() (name string, pos Pos, params, qubits []string, ok b
 	check := func(names []string, poss []Pos, what string) {
 		for i, n := range names {
 			switch {
-			case reserved2[n]:
+			case p.reserved[n]:
 				p.errorf(poss[i], "'%s' is a reserved word", n)
 			case seen[n]:
 				p.errorf(poss[i], "duplicate %s '%s' in gate '%s'", what, n, name)
@@ -228,6 +235,9 @@ func (p *parser) gateDecl() {
 	}
 	if declare {
 		p.declareGate(g, pos)
+		if p.version == 3 {
+			p.defined(g)
+		}
 	}
 }
 
@@ -237,12 +247,33 @@ func (p *parser) gateDecl() {
 // bodyStatement reads one statement of a gate body: a gate application or a
 // barrier on the formal qubits.
 func (p *parser) bodyStatement(sc *gateScope) (circuit.Op, bool) {
+	if p.version == 3 {
+		return p.bodyStatement3(sc)
+	}
 	p.stmtErr = p.nerr
 	switch p.tok.kind {
 	case tIdent:
 		p.checkQASM3()
 		return p.bodyGate(sc)
 	case tBarrier:
+		return p.bodyStatementBarrier(sc)
+	case tSemi:
+		p.warnf(p.pos(), "empty statement")
+		p.next()
+		return circuit.Op{}, false
+	case tMeasure, tReset, tIf:
+		p.errorf(p.pos(), "%s is not allowed inside a gate body", p.tok.kind)
+	default:
+		p.errorExpected("gate application or barrier in the body of gate '" + sc.name + "'")
+	}
+	p.next()
+	p.sync()
+	return circuit.Op{}, false
+}
+
+// bodyStatementBarrier reads a barrier on formal qubits in a gate body.
+func (p *parser) bodyStatementBarrier(sc *gateScope) (circuit.Op, bool) {
+	{
 		p.next()
 		args, ok := p.argList(true)
 		if !ok {
@@ -260,18 +291,7 @@ func (p *parser) bodyStatement(sc *gateScope) (circuit.Op, bool) {
 		}
 		p.expectSemi()
 		return op, ok
-	case tSemi:
-		p.warnf(p.pos(), "empty statement")
-		p.next()
-		return circuit.Op{}, false
-	case tMeasure, tReset, tIf:
-		p.errorf(p.pos(), "%s is not allowed inside a gate body", p.tok.kind)
-	default:
-		p.errorExpected("gate application or barrier in the body of gate '" + sc.name + "'")
 	}
-	p.next()
-	p.sync()
-	return circuit.Op{}, false
 }
 
 func (p *parser) bodyGate(sc *gateScope) (circuit.Op, bool) {

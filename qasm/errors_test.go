@@ -43,12 +43,13 @@ func TestErrors(t *testing.T) {
 		{"gate without qubits", "OPENQASM 2.0;\ngate g(x) { }", "t.qasm:2:11: expected qubit argument name, found '{'"},
 
 		// Version.
-		{"unsupported version", "OPENQASM 2.6;\nqreg q[1];", "t.qasm:1:10: unsupported version OPENQASM 2.6 (only 2.0)"},
-		{"version 1", "OPENQASM 1.0;", "t.qasm:1:10: unsupported version OPENQASM 1.0 (only 2.0)"},
-		{"OpenQASM 3", "OPENQASM 3;\nqubit[2] q;", "t.qasm:1:10: OpenQASM 3 is not supported yet"},
-		{"OpenQASM 3.0", "// x\nOPENQASM 3.0;\ninclude \"stdgates.inc\";", "t.qasm:2:10: OpenQASM 3 is not supported yet"},
-		{"OpenQASM 3 without version line", "include \"stdgates.inc\";\nqubit q;", "t.qasm:1:9: stdgates.inc is the OpenQASM 3 standard library"},
-		{"OpenQASM 3 statement", "qubit[2] q;\nh q;", "t.qasm:1:1: 'qubit' is OpenQASM 3, which is not supported yet"},
+		{"unsupported version", "OPENQASM 2.6;\nqreg q[1];", "t.qasm:1:10: unsupported version OPENQASM 2.6 (only 2.0 and 3.0)"},
+		{"version 1", "OPENQASM 1.0;", "t.qasm:1:10: unsupported version OPENQASM 1.0 (only 2.0 and 3.0)"},
+		{"OpenQASM 3.2", "OPENQASM 3.2;\nqubit[2] q;", "t.qasm:1:10: unsupported version OPENQASM 3.2 (only 2.0 and 3.0)"},
+		{"stdgates.inc in OpenQASM 2", "OPENQASM 2.0;\ninclude \"stdgates.inc\";", "t.qasm:2:9: stdgates.inc is the OpenQASM 3 standard library, but the program is OpenQASM 2.0"},
+		{"qelib1.inc in OpenQASM 3", "OPENQASM 3.0;\ninclude \"qelib1.inc\";", "t.qasm:2:9: qelib1.inc is the OpenQASM 2 library"},
+		{"OpenQASM 3 statement in 2.0", "OPENQASM 2.0;\nqubit[2] q;\nh q;", "t.qasm:2:1: 'qubit' is OpenQASM 3, but the program is OpenQASM 2.0"},
+		{"OpenQASM 3 without version line", "qubit[2] q;\nh q;", "t.qasm:2:1: unknown gate 'h' (not declared; missing include \"stdgates.inc\"?)"},
 		{"OpenQASM 3 modifier", hdr + "qreg q[2];\nctrl @ x q[0], q[1];", "t.qasm:4:1: 'ctrl' is OpenQASM 3"},
 		{"pi as π", q2 + "rx(π) q[0];", "t.qasm:5:4: 'π' is OpenQASM 3 (OpenQASM 2 spells it pi)"},
 		{"version not first", "OPENQASM 2.0;\nqreg q[1];\nOPENQASM 2.0;", "t.qasm:3:1: OPENQASM must be the first statement"},
@@ -306,7 +307,7 @@ func TestIncludes(t *testing.T) {
 		t.Errorf("include with a version line: %v", err)
 	}
 	_, _, err = Parse("dir/x.qasm", []byte("include \"v3.inc\";"), opts)
-	if err == nil || !strings.HasPrefix(err.Error(), "dir/v3.inc:1:10: OpenQASM 3 is not supported yet") {
+	if err == nil || !strings.HasPrefix(err.Error(), "dir/v3.inc:1:10: included file is OpenQASM 3.0, the program is OpenQASM 2") {
 		t.Errorf("include of version 3: %v", err)
 	}
 

@@ -109,3 +109,100 @@ func ExampleParseFile() {
 	// Output:
 	// swap2 [a b] 3 ops
 }
+
+func ExampleParse_openQASM3() {
+	src := `OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] theta;
+input array[float[64], 2] w;
+qubit[2] q;
+bit[2] c;
+for int i in [0:1] ry(w[i]) q[i];
+ctrl @ rz(2 * theta + 1) q[0], q[1];
+c = measure q;
+if (c == 3) { x q[0]; } else { gphase(pi / 2); }
+`
+	c, _, err := qasm.Parse("ansatz.qasm", []byte(src), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("trainable parameters:", c.Symbols)
+	for _, op := range c.Ops[:3] {
+		fmt.Println(op.Mods, op.Gate.Name, op.Params, op.Qubits)
+	}
+	fmt.Println(c.Ops[5].Gate.Name, c.Ops[5].Cond, c.Ops[6].Gate.Name, c.Ops[6].Cond)
+	// Output:
+	// trainable parameters: [theta w[0] w[1]]
+	// [] ry [w[0]] [0]
+	// [] ry [w[1]] [1]
+	// [ctrl @] rz [2*theta+1] [0 1]
+	// x [{[0 1] 3 false}] gphase [{[0 1] 3 true}]
+}
+
+func ExampleParse_unsupported() {
+	src := `OPENQASM 3.0;
+include "stdgates.inc";
+qubit q;
+bit b;
+def flip(qubit a) { x a; }
+while (b == 0) { b = measure q; }
+`
+	_, _, err := qasm.Parse("loop.qasm", []byte(src), nil)
+	fmt.Println(err)
+	// Output:
+	// loop.qasm:5:1: subroutine definitions (def) are not supported
+	// loop.qasm:6:1: while loops are not supported
+}
+
+func ExampleFormat() {
+	src := `OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] theta;
+qubit[2] q;
+h q[0];
+ctrl @ rz(theta) q[0], q[1];
+`
+	c, _, err := qasm.Parse("in.qasm", []byte(src), nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// OpenQASM 2 has no parameters and no modifiers: bind theta, and the
+	// controlled rz becomes Qiskit's cu with its phase.
+	out, err := qasm.Format(c, qasm.WriteOptions{Version: 2, Params: map[string]float64{"theta": 0.5}})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Print(string(out))
+	// Output:
+	// OPENQASM 2.0;
+	// include "qelib1.inc";
+	// qreg q[2];
+	// h q[0];
+	// cu(0, 0, 0.5, -0.25) q[0], q[1];
+}
+
+func ExampleFormat_globalPhase() {
+	// stdgates.inc's rz is e^{-i lambda/2} times qelib1.inc's: written as
+	// OpenQASM 2, the difference is kept by a helper gate.
+	c, _, _ := qasm.Parse("in.qasm", []byte("OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit q;\nrz(0.5) q;\n"), nil)
+	out, _ := qasm.Format(c, qasm.WriteOptions{Version: 2})
+	fmt.Print(string(out))
+	// Output:
+	// OPENQASM 2.0;
+	// include "qelib1.inc";
+	// gate global_phase(gamma) q {
+	//   u1(gamma) q;
+	//   x q;
+	//   u1(gamma) q;
+	//   x q;
+	// }
+	// gate rz_std(lambda) a {
+	//   rz(lambda) a;
+	//   global_phase(-(lambda/2)) a;
+	// }
+	// qreg q[1];
+	// rz_std(0.5) q[0];
+}

@@ -138,7 +138,7 @@ func checkDef(t *testing.T, d *circuit.GateDef) {
 				}
 			}
 		}
-		if op.Kind == circuit.GateOp && (op.Gate == nil || op.Gate == d || op.Gate.NumQubits() != len(op.Qubits) || len(op.Gate.Params) != len(op.Params)) {
+		if op.Kind == circuit.GateOp && (op.Gate == nil || op.Gate == d || op.Gate.NumQubits()+op.NumControls() != len(op.Qubits) || len(op.Gate.Params) != len(op.Params)) {
 			t.Fatalf("gate %s: bad body op %+v", d.Name, op)
 		}
 	}

@@ -29,14 +29,21 @@ const (
 	symQReg symKind = iota
 	symCReg
 	symGate
+
+	// OpenQASM 3 classical names.
+	symConst   // a constant, a loop variable, or a variable with a known value (val)
+	symInput   // an input parameter: circuit symbol sym, or an array of n from sym
+	symNoValue // a classical variable declared without a value
+	symSub     // a subroutine (def or extern): declared, but not supported
 )
 
 type origin uint8
 
 const (
-	originUser   origin = iota // declared in the program or a file it includes
-	originCore                 // U, CX
-	originQELib1               // the built-in qelib1.inc
+	originUser     origin = iota // declared in the program or a file it includes
+	originCore                   // U, CX (OpenQASM 2); U, gphase (OpenQASM 3)
+	originQELib1                 // the built-in qelib1.inc
+	originStdGates               // the built-in stdgates.inc
 )
 
 // symbol is a global name: a register or a gate.
@@ -46,6 +53,20 @@ type symbol struct {
 	pos    Pos // declaration (for qelib1 gates: the include statement)
 	reg    circuit.Register
 	gate   *circuit.GateDef
+
+	val   cval // symConst
+	sym   int  // symInput: index of the (first) circuit symbol
+	n     int  // symInput: array length, 0 for a scalar
+	array bool // symInput: declared as an array
+	typ   string
+}
+
+// article returns "a x" or "an x".
+func article(x string) string {
+	if x != "" && strings.ContainsRune("aeiou", rune(x[0])) {
+		return "an " + x
+	}
+	return "a " + x
 }
 
 func (s *symbol) describe() string {
@@ -53,13 +74,32 @@ func (s *symbol) describe() string {
 	case symQReg:
 		return "quantum register"
 	case symCReg:
+		if s.reg.Size == 1 && s.typ == "bit" {
+			return "bit"
+		}
 		return "classical register"
+	case symConst:
+		switch {
+		case s.typ == "loop":
+			return "loop variable"
+		case s.array: // declared without const
+			return s.typ + " variable"
+		}
+		return s.typ + " constant"
+	case symInput:
+		return "input parameter"
+	case symNoValue:
+		return s.typ + " variable"
+	case symSub:
+		return "subroutine"
 	}
 	switch s.origin {
 	case originCore:
 		return "built-in gate"
 	case originQELib1:
 		return "gate from qelib1.inc"
+	case originStdGates:
+		return "gate from stdgates.inc"
 	}
 	if s.gate != nil && s.gate.Opaque {
 		return "opaque gate"
@@ -97,16 +137,21 @@ type parser struct {
 	nerr    int // errors found, including ones not recorded as duplicates
 	tooMany bool
 	warns   []Warning
+	warned  map[Warning]bool
 
 	names  map[string]*symbol
 	intern map[string]string
 
 	version  int
 	keywords map[string]tokenKind
+	reserved map[string]bool
 
 	includes  []string // files being read, outermost first (cleaned paths)
 	nIncludes int
 	qelib1    bool // include "qelib1.inc" seen
+	stdgates  bool // include "stdgates.inc" seen
+
+	q3 // OpenQASM 3 state
 
 	stmtErr int        // nerr at the start of the current statement
 	scope   *gateScope // gate body being read, or nil
@@ -126,6 +171,7 @@ func newParser(filename string, opts *Options) *parser {
 		intern:   map[string]string{},
 		version:  2,
 		keywords: keywords2,
+		reserved: reserved2,
 	}
 	p.file = filename
 	if opts != nil {
@@ -153,6 +199,7 @@ func (p *parser) run(src []byte) {
 		}
 	}()
 	p.includes = append(p.includes, cleanPath(p.file))
+	p.unrollLeft = maxUnrollTokens
 	p.parseFile(src, true)
 }
 
@@ -198,8 +245,13 @@ func (p *parser) fatalf(pos Pos, format string, args ...any) {
 }
 
 func (p *parser) warnf(pos Pos, format string, args ...any) {
-	if len(p.warns) < 1000 {
-		p.warns = append(p.warns, Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	w := Warning{Pos: pos, Msg: fmt.Sprintf(format, args...)}
+	if p.warned == nil {
+		p.warned = map[Warning]bool{}
+	}
+	if len(p.warns) < 1000 && !p.warned[w] { // loops read their bodies again
+		p.warned[w] = true
+		p.warns = append(p.warns, w)
 	}
 }
 
@@ -246,6 +298,7 @@ func plural(n int, word string) string {
 
 func (p *parser) next() {
 	p.tok = p.sc.scan()
+	p.ntok++
 	if p.tok.kind == tIdent {
 		if k, ok := p.keywords[p.tok.lit]; ok {
 			p.tok.kind = k
@@ -286,6 +339,10 @@ func isStmtKeyword(k tokenKind) bool {
 // ';', or to a '}' (inside a gate body), a keyword that starts a statement,
 // or the end of the file.
 func (p *parser) sync() {
+	if p.version == 3 {
+		p.sync3()
+		return
+	}
 	for {
 		switch k := p.tok.kind; {
 		case k == tEOF:
@@ -335,17 +392,28 @@ func (p *parser) complete() bool {
 
 // parseFile reads one file: the main program (main) or an included file.
 func (p *parser) parseFile(src []byte, main bool) {
+	var why string
+	var whyPos Pos
+	if main {
+		if line, col, word, ok := detect3(src); ok {
+			p.setVersion3()
+			why, whyPos = word, Pos{File: p.file, Line: line, Col: col}
+		}
+	}
 	p.sc = newScanner(src, func(line, col int, msg string) {
 		p.error(Pos{File: p.file, Line: line, Col: col}, msg)
 	}, p.intern)
+	p.sc.v3 = p.version == 3
 	p.next()
 	if p.tok.kind == tEOF && main {
-		p.errorf(p.pos(), "empty program: expected 'OPENQASM 2.0;'")
+		p.errorf(p.pos(), "empty program: expected 'OPENQASM 2.0;' or 'OPENQASM 3.0;'")
 		return
 	}
 	if p.tok.kind == tOpenQASM {
 		p.stmtErr = p.nerr
-		p.versionStmt()
+		p.versionStmt(main)
+	} else if main && why != "" {
+		p.warnf(whyPos, "no OPENQASM line; reading the file as OpenQASM 3 (it uses %s)", why)
 	} else if main {
 		p.warnf(p.pos(), "missing 'OPENQASM 2.0;' line; reading the file as OpenQASM 2.0")
 	}
@@ -354,8 +422,60 @@ func (p *parser) parseFile(src []byte, main bool) {
 	}
 }
 
-// versionStmt reads OPENQASM <version>; and selects the language.
-func (p *parser) versionStmt() {
+// detect3 looks through a program without a version line for signs of
+// OpenQASM 3, whose version line is optional: include "stdgates.inc", a
+// statement that starts with qubit, bit, input, const or a gate modifier,
+// or π, τ, ℇ or @ anywhere. It returns the position and spelling of the
+// first sign. A program whose first token is OPENQASM is left to its
+// version line.
+func detect3(src []byte) (line, col int, word string, ok bool) {
+	sc := newScanner(src, nil, nil)
+	sc.v3 = true
+	prev := tSemi
+	for i := 0; ; i++ {
+		t := sc.scan()
+		switch {
+		case t.kind == tEOF:
+			return 0, 0, "", false
+		case i == 0 && t.kind == tIdent && t.lit == "OPENQASM":
+			return 0, 0, "", false
+		case t.kind == tString && t.lit == "stdgates.inc":
+			return t.line, t.col, `include "stdgates.inc"`, true
+		case t.kind == tAt:
+			return t.line, t.col, "'@'", true
+		case t.kind == tPhys:
+			return t.line, t.col, "physical qubits ($" + t.lit + ")", true
+		case t.kind == tIdent:
+			switch t.lit {
+			case "π", "τ", "ℇ":
+				return t.line, t.col, "'" + t.lit + "'", true
+			case "qubit", "bit", "input", "const", "ctrl", "negctrl", "inv", "def", "extern", "defcal", "defcalgrammar":
+				if prev == tSemi || prev == tLBrace || prev == tRBrace {
+					return t.line, t.col, "'" + t.lit + "'", true
+				}
+			}
+		}
+		prev = t.kind
+	}
+}
+
+// setVersion3 switches the parser to OpenQASM 3: its keywords and tokens,
+// and its built-in gates U (the specification's) and gphase.
+func (p *parser) setVersion3() {
+	p.version = 3
+	p.keywords = keywords3
+	p.reserved = reserved3
+	if p.sc != nil {
+		p.sc.v3 = true
+	}
+	delete(p.names, "CX")
+	p.names["U"] = &symbol{kind: symGate, origin: originCore, gate: circuit.U3Spec}
+	p.names["gphase"] = &symbol{kind: symGate, origin: originCore, gate: circuit.GPhase}
+}
+
+// versionStmt reads OPENQASM <version>; and selects the language. In an
+// included file (main false) the version must be the program's.
+func (p *parser) versionStmt(main bool) {
 	p.next()
 	vt := p.tok
 	if vt.kind != tInt && vt.kind != tReal {
@@ -369,21 +489,28 @@ func (p *parser) versionStmt() {
 	switch {
 	case err != nil:
 		// malformed number: the scanner has said so
+	case v >= 2 && v < 4 && !main && int(v) != p.version:
+		p.fatalf(p.posOf(vt), "included file is OpenQASM %s, the program is OpenQASM %d", text, p.version)
 	case text == "2.0":
 	case v == 2 && vt.kind == tInt:
 		p.warnf(p.posOf(vt), "'OPENQASM 2;' has no minor version; reading it as OpenQASM 2.0")
 	case v == 2:
-	case v >= 3 && v < 4:
-		// Later: p.version = 3; p.keywords = keywords3.
-		p.fatalf(p.posOf(vt), "OpenQASM 3 is not supported yet (OPENQASM %s)", text)
+	case text == "3" || text == "3.0" || text == "3.1":
+		if main {
+			p.setVersion3()
+		}
 	default:
-		p.errorf(p.posOf(vt), "unsupported version OPENQASM %s (only 2.0)", text)
+		p.errorf(p.posOf(vt), "unsupported version OPENQASM %s (only 2.0 and 3.0)", text)
 	}
 	p.expectSemi()
 }
 
 // statement reads one top-level statement.
 func (p *parser) statement() {
+	if p.version == 3 {
+		p.statement3()
+		return
+	}
 	p.stmtErr = p.nerr
 	switch p.tok.kind {
 	case tOpenQASM:
@@ -422,7 +549,7 @@ func (p *parser) statement() {
 // reader does not know yet.
 func (p *parser) checkQASM3() {
 	if name := p.tok.lit; qasm3Words[name] && p.names[name] == nil {
-		p.fatalf(p.pos(), "'%s' is OpenQASM 3, which is not supported yet", name)
+		p.fatalf(p.pos(), "'%s' is OpenQASM 3, but the program is OpenQASM 2.0 (declare 'OPENQASM 3.0;')", name)
 	}
 }
 
@@ -445,6 +572,10 @@ func (p *parser) includeStmt() {
 // include reads an included file in place. qelib1.inc is built in.
 func (p *parser) include(name string, pos Pos) {
 	if name == "qelib1.inc" {
+		if p.version == 3 {
+			p.errorf(pos, "qelib1.inc is the OpenQASM 2 library; an OpenQASM 3 program includes \"stdgates.inc\"")
+			return
+		}
 		if p.qelib1 {
 			p.warnf(pos, "qelib1.inc included twice")
 			return
@@ -460,7 +591,22 @@ func (p *parser) include(name string, pos Pos) {
 		return
 	}
 	if name == "stdgates.inc" {
-		p.fatalf(pos, "stdgates.inc is the OpenQASM 3 standard library; OpenQASM 3 is not supported yet")
+		if p.version != 3 {
+			p.fatalf(pos, "stdgates.inc is the OpenQASM 3 standard library, but the program is OpenQASM 2.0 (declare 'OPENQASM 3.0;')")
+		}
+		if p.stdgates {
+			p.warnf(pos, "stdgates.inc included twice")
+			return
+		}
+		p.stdgates = true
+		for _, g := range circuit.StdGatesOrder {
+			if s := p.names[g]; s != nil {
+				p.errorf(pos, "stdgates.inc defines gate '%s', already declared (%s at %s)", g, s.describe(), s.pos)
+				continue
+			}
+			p.names[g] = &symbol{kind: symGate, origin: originStdGates, pos: pos, gate: circuit.StdGates[g]}
+		}
+		return
 	}
 	if name == "" {
 		p.errorf(pos, "empty include file name")

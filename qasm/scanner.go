@@ -16,6 +16,7 @@ type scanner struct {
 	lineStart int // offset of the first byte of the current line
 	err       func(line, col int, msg string)
 	intern    map[string]string // identifier names, so repeated names share one string
+	v3        bool              // OpenQASM 3 tokens: operators, $0, 1_000, 0x1f, 10ns
 }
 
 func newScanner(src []byte, err func(line, col int, msg string), intern map[string]string) *scanner {
@@ -121,6 +122,12 @@ func (s *scanner) scan() token {
 		t.kind, t.end = tIllegal, s.off
 		return t
 	}
+	if s.v3 {
+		if s.op3(c, &t) {
+			t.end = s.off
+			return t
+		}
+	}
 	s.off++
 	switch c {
 	case ';':
@@ -204,7 +211,13 @@ func (s *scanner) ident(t *token) {
 }
 
 // number scans digits [. digits] [(e|E) [+-] digits], or . digits [...].
+// In version 3 mode it also reads 0x/0o/0b integers, '_' between digits,
+// and a unit or im suffix (timing and imaginary literals).
 func (s *scanner) number(t *token) {
+	if s.v3 {
+		s.number3(t)
+		return
+	}
 	t.kind = tInt
 	for s.off < len(s.src) && isDigit(s.src[s.off]) {
 		s.off++
@@ -261,4 +274,215 @@ func (s *scanner) str(t *token) {
 	}
 	s.errorAt(t.off, "string literal not terminated")
 	t.kind = tIllegal
+}
+
+// op3 scans an OpenQASM 3 operator starting with c at s.off. It reports
+// false for characters that scan as in version 2.
+func (s *scanner) op3(c byte, t *token) bool {
+	at := func(k int) byte {
+		if s.off+k < len(s.src) {
+			return s.src[s.off+k]
+		}
+		return 0
+	}
+	n, kind := 1, tokenKind(0)
+	switch c {
+	case ':':
+		kind = tColon
+	case '@':
+		kind = tAt
+	case '~':
+		kind = tTilde
+		if at(1) == '=' {
+			n, kind = 2, tOpAssign
+		}
+	case '=':
+		kind = tAssign
+		if at(1) == '=' {
+			n, kind = 2, tEqEq
+		}
+	case '!':
+		kind = tNot
+		if at(1) == '=' {
+			n, kind = 2, tNeq
+		}
+	case '<':
+		switch {
+		case at(1) == '<' && at(2) == '=':
+			n, kind = 3, tOpAssign
+		case at(1) == '<':
+			n, kind = 2, tShl
+		case at(1) == '=':
+			n, kind = 2, tLe
+		default:
+			kind = tLt
+		}
+	case '>':
+		switch {
+		case at(1) == '>' && at(2) == '=':
+			n, kind = 3, tOpAssign
+		case at(1) == '>':
+			n, kind = 2, tShr
+		case at(1) == '=':
+			n, kind = 2, tGe
+		default:
+			kind = tGt
+		}
+	case '&':
+		switch at(1) {
+		case '&':
+			n, kind = 2, tAndAnd
+		case '=':
+			n, kind = 2, tOpAssign
+		default:
+			kind = tAmp
+		}
+	case '|':
+		switch at(1) {
+		case '|':
+			n, kind = 2, tOrOr
+		case '=':
+			n, kind = 2, tOpAssign
+		default:
+			kind = tPipe
+		}
+	case '%':
+		kind = tPercent
+		if at(1) == '=' {
+			n, kind = 2, tOpAssign
+		}
+	case '*':
+		switch {
+		case at(1) == '*' && at(2) == '=':
+			n, kind = 3, tOpAssign
+		case at(1) == '*':
+			n, kind = 2, tPow
+		case at(1) == '=':
+			n, kind = 2, tOpAssign
+		default:
+			kind = tStar
+		}
+	case '^':
+		kind = tCaret
+		if at(1) == '=' {
+			n, kind = 2, tOpAssign
+		}
+	case '+':
+		switch at(1) {
+		case '=':
+			n, kind = 2, tOpAssign
+		case '+':
+			n, kind = 2, tIncr
+		default:
+			kind = tPlus
+		}
+	case '-':
+		switch at(1) {
+		case '=':
+			n, kind = 2, tOpAssign
+		case '>':
+			n, kind = 2, tArrow
+		default:
+			kind = tMinus
+		}
+	case '/':
+		kind = tSlash
+		if at(1) == '=' {
+			n, kind = 2, tOpAssign
+		}
+	case '$':
+		if !isDigit(at(1)) {
+			return false
+		}
+		s.off++
+		start := s.off
+		for s.off < len(s.src) && isDigit(s.src[s.off]) {
+			s.off++
+		}
+		t.kind, t.lit = tPhys, string(s.src[start:s.off])
+		return true
+	default:
+		return false
+	}
+	s.off += n
+	t.kind = kind
+	return true
+}
+
+// number3 scans an OpenQASM 3 numeric literal: decimal digits with '_'
+// separators, 0x 0o 0b integers, reals as in version 2, and an optional
+// suffix: a time unit (ns us µs ms s dt) makes a timing literal, im an
+// imaginary one. Other letters right after a number are left for the next
+// token.
+func (s *scanner) number3(t *token) {
+	digits := func(ok func(byte) bool) {
+		for s.off < len(s.src) && (ok(s.src[s.off]) || s.src[s.off] == '_' && s.off+1 < len(s.src) && ok(s.src[s.off+1])) {
+			s.off++
+		}
+	}
+	t.kind = tInt
+	if s.src[s.off] == '0' && s.off+1 < len(s.src) {
+		var ok func(byte) bool
+		switch s.src[s.off+1] {
+		case 'x', 'X':
+			ok = func(b byte) bool { return isDigit(b) || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F' }
+		case 'o':
+			ok = func(b byte) bool { return '0' <= b && b <= '7' }
+		case 'b', 'B':
+			ok = func(b byte) bool { return b == '0' || b == '1' }
+		}
+		if ok != nil {
+			s.off += 2
+			start := s.off
+			digits(ok)
+			if s.off == start {
+				s.errorAt(t.off, "integer literal has no digits")
+			}
+			t.end = s.off
+			return
+		}
+	}
+	digits(isDigit)
+	dot := false
+	if s.off < len(s.src) && s.src[s.off] == '.' {
+		dot = true
+		t.kind = tReal
+		s.off++
+		digits(isDigit)
+	}
+	if s.off < len(s.src) && (s.src[s.off] == 'e' || s.src[s.off] == 'E') {
+		k := s.off + 1
+		if k < len(s.src) && (s.src[k] == '+' || s.src[k] == '-') {
+			k++
+		}
+		if k < len(s.src) && isDigit(s.src[k]) {
+			s.off = k
+			digits(isDigit)
+			t.kind = tReal
+			t.noDot = !dot
+		} else if !(k == s.off+1 && k < len(s.src) && isLetter(rune(s.src[k]))) {
+			s.errorAt(s.off, "exponent has no digits")
+			s.off = k
+			t.kind = tReal
+		}
+	}
+	// A suffix glued to the number.
+	rest := s.src[s.off:]
+	for _, u := range [...]string{"ns", "us", "\u00b5s", "ms", "dt", "s", "im"} {
+		if len(rest) >= len(u) && string(rest[:len(u)]) == u {
+			if len(rest) > len(u) {
+				r, _ := utf8.DecodeRune(rest[len(u):])
+				if isLetter(r) || r < utf8.RuneSelf && isDigit(byte(r)) {
+					continue
+				}
+			}
+			s.off += len(u)
+			t.kind = tTiming
+			if u == "im" {
+				t.kind = tImag
+			}
+			break
+		}
+	}
+	t.end = s.off
 }

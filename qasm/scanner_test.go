@@ -92,3 +92,44 @@ func TestScannerFlags(t *testing.T) {
 		t.Errorf("string: %+v", tk)
 	}
 }
+
+// TestScanner3 checks the tokens of OpenQASM 3 mode.
+func TestScanner3(t *testing.T) {
+	kinds := func(src string) ([]string, []string) {
+		var errs []string
+		s := newScanner([]byte(src), func(line, col int, msg string) {
+			errs = append(errs, fmt.Sprintf("%d:%d: %s", line, col, msg))
+		}, nil)
+		s.v3 = true
+		var out []string
+		for {
+			tk := s.scan()
+			if tk.kind == tEOF {
+				return out, errs
+			}
+			out = append(out, tk.kind.String()+" "+src[tk.off:tk.end])
+		}
+	}
+	for _, tt := range []struct {
+		src  string
+		want string
+		errs string
+	}{
+		{": @ = == != ! < <= > >= && || & | ~ % << >> ** ^ -> + - * /",
+			": : · @ @ · = = · == == · != != · ! ! · < < · <= <= · > > · >= >= · && && · || || · & & · | | · ~ ~ · % % · << << · >> >> · ** ** · ^ ^ · -> -> · + + · - - · * * · / /", ""},
+		{"+= -= *= /= **= <<= >>= ^= |= &= %= ~= ++",
+			"compound assignment += · compound assignment -= · compound assignment *= · compound assignment /= · compound assignment **= · compound assignment <<= · compound assignment >>= · compound assignment ^= · compound assignment |= · compound assignment &= · compound assignment %= · compound assignment ~= · ++ ++", ""},
+		{"$0 $17 $ x", "physical qubit $0 · physical qubit $17 · operator $ · identifier x", ""},
+		{"1_000 0x1F 0o17 0b101 1.5e-3 2.", "integer 1_000 · integer 0x1F · integer 0o17 · integer 0b101 · real number 1.5e-3 · real number 2.", ""},
+		{"10ns 2.5us 4dt 3s 1.5im 2sin", "timing literal 10ns · timing literal 2.5us · timing literal 4dt · timing literal 3s · imaginary literal 1.5im · integer 2 · identifier sin", ""},
+		{"0x 1e", "integer 0x · real number 1e", "1:1: integer literal has no digits|1:5: exponent has no digits"},
+	} {
+		got, errs := kinds(tt.src)
+		if g := strings.Join(got, " · "); g != tt.want {
+			t.Errorf("%q:\ngot  %s\nwant %s", tt.src, g, tt.want)
+		}
+		if e := strings.Join(errs, "|"); e != tt.errs {
+			t.Errorf("%q: errors %q, want %q", tt.src, e, tt.errs)
+		}
+	}
+}

@@ -31,6 +31,32 @@ const (
 	tCaret  // ^
 	tOther  // any other operator character (=, <, !, @, ...), one byte
 
+	// OpenQASM 3 only: the scanner yields these in version 3 mode; in
+	// version 2 mode the characters are tOther.
+	tColon    // :
+	tAt       // @
+	tAssign   // =
+	tNeq      // !=
+	tNot      // !
+	tLt       // <
+	tLe       // <=
+	tGt       // >
+	tGe       // >=
+	tAndAnd   // &&
+	tOrOr     // ||
+	tAmp      // &
+	tPipe     // |
+	tTilde    // ~
+	tPercent  // %
+	tShl      // <<
+	tShr      // >>
+	tPow      // **
+	tOpAssign // += -= *= /= %= &= |= ^= <<= >>= **= ~=
+	tIncr     // ++
+	tPhys     // $0: a physical qubit (lit holds the digits)
+	tTiming   // 100ns, 2.5us, 4dt: a timing literal
+	tImag     // 1.5im: an imaginary literal
+
 	// keywords
 	tOpenQASM
 	tInclude
@@ -67,6 +93,29 @@ var tokenNames = [...]string{
 	tSlash:    "/",
 	tCaret:    "^",
 	tOther:    "operator",
+	tColon:    ":",
+	tAt:       "@",
+	tAssign:   "=",
+	tNeq:      "!=",
+	tNot:      "!",
+	tLt:       "<",
+	tLe:       "<=",
+	tGt:       ">",
+	tGe:       ">=",
+	tAndAnd:   "&&",
+	tOrOr:     "||",
+	tAmp:      "&",
+	tPipe:     "|",
+	tTilde:    "~",
+	tPercent:  "%",
+	tShl:      "<<",
+	tShr:      ">>",
+	tPow:      "**",
+	tOpAssign: "compound assignment",
+	tIncr:     "++",
+	tPhys:     "physical qubit",
+	tTiming:   "timing literal",
+	tImag:     "imaginary literal",
 	tOpenQASM: "OPENQASM",
 	tInclude:  "include",
 	tQreg:     "qreg",
@@ -130,4 +179,82 @@ type token struct {
 	lit       string // identifier name or string contents; empty otherwise
 	noDot     bool   // a real written without a decimal point: 1e-3
 	nonASCII  bool   // an identifier with non-ASCII letters
+}
+
+// keywords3 are the words of OpenQASM 3 that the parser turns into keyword
+// tokens: the statements it shares with OpenQASM 2. Its other words (qubit,
+// for, ctrl, ...) stay identifiers and are recognized by name where a
+// statement starts.
+var keywords3 = map[string]tokenKind{
+	"OPENQASM": tOpenQASM,
+	"include":  tInclude,
+	"qreg":     tQreg,
+	"creg":     tCreg,
+	"gate":     tGate,
+	"barrier":  tBarrier,
+	"measure":  tMeasure,
+	"reset":    tReset,
+	"if":       tIf,
+}
+
+// reserved3 are identifiers of OpenQASM 3 that cannot be declared: its
+// keywords, types, constants and built-in functions.
+var reserved3 = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range []string{
+		"OPENQASM", "include", "qreg", "creg", "gate", "barrier", "measure", "reset", "if", "else",
+		"for", "in", "while", "break", "continue", "end", "return", "switch", "case", "default",
+		"qubit", "bit", "int", "uint", "float", "angle", "bool", "complex", "duration", "stretch",
+		"array", "const", "let", "input", "output", "mutable", "readonly", "def", "defcal",
+		"defcalgrammar", "cal", "extern", "box", "delay", "durationof", "sizeof", "opaque", "pragma",
+		"ctrl", "negctrl", "inv", "pow", "gphase", "true", "false", "void", "nop",
+		"pi", "π", "tau", "τ", "euler", "ℇ", "im",
+	} {
+		m[w] = true
+	}
+	for f := range funcs3 {
+		m[f] = true
+	}
+	return m
+}()
+
+// funcs3 are the real functions of OpenQASM 3 expressions that born
+// supports, with the name of the circuit.Call function each becomes (log
+// is the natural logarithm). pow, mod, floor and ceiling are handled apart.
+var funcs3 = map[string]string{
+	"sin": "sin", "cos": "cos", "tan": "tan", "arcsin": "arcsin", "arccos": "arccos", "arctan": "arctan",
+	"exp": "exp", "log": "ln", "sqrt": "sqrt",
+	"pow": "", "mod": "", "floor": "", "ceiling": "",
+}
+
+// unsupported3 names the OpenQASM 3 features that born does not read, by
+// the word that starts them. The reader reports each with a positioned error
+// that names the feature.
+var unsupported3 = map[string]string{
+	"def":           "subroutine definitions (def)",
+	"extern":        "extern declarations",
+	"while":         "while loops",
+	"defcal":        "pulse-level calibrations (defcal)",
+	"defcalgrammar": "pulse-level calibrations (defcalgrammar)",
+	"cal":           "pulse-level calibrations (cal)",
+	"box":           "timing boxes (box)",
+	"delay":         "delays (delay)",
+	"let":           "aliases (let)",
+	"switch":        "switch statements",
+	"return":        "return statements",
+	"break":         "break statements",
+	"continue":      "continue statements",
+	"end":           "end statements",
+	"output":        "output declarations",
+	"duration":      "duration types (timing)",
+	"stretch":       "stretch types (timing)",
+	"complex":       "complex types",
+	"array":         "array declarations (only input array[float[64], N] is supported)",
+	"opaque":        "opaque gates in OpenQASM 3",
+	"pragma":        "pragmas",
+	"mutable":       "array references (mutable)",
+	"readonly":      "array references (readonly)",
+	"nop":           "nop statements",
+	"durationof":    "durationof (timing)",
+	"sizeof":        "sizeof",
 }

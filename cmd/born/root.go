@@ -34,5 +34,6 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 	root.SetErr(errOut)
 	root.AddCommand(newRunCmd(nil))
 	root.AddCommand(newBenchCmd(nil))
+	root.AddCommand(newConvertCmd(nil))
 	return root
 }

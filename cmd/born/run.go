@@ -34,6 +34,8 @@ type runOptions struct {
 	bitstrings []string
 	precision  string
 	maxMemory  string
+	params     []string
+	paramsFile string
 }
 
 func newRunCmd(runF func(*runOptions) error) *cobra.Command {
@@ -41,7 +43,7 @@ func newRunCmd(runF func(*runOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run FILE.qasm",
 		Short: "Run an OpenQASM circuit and print counts, probabilities or amplitudes",
-		Long: `Run an OpenQASM 2.0 circuit on the exact state-vector engine (--engine sv)
+		Long: `Run an OpenQASM 2.0 or 3 circuit on the exact state-vector engine (--engine sv)
 or the matrix-product-state engine (--engine mps, for many qubits at bounded
 entanglement; it reports the bond dimension reached, the weight its
 truncations discarded and the resulting fidelity estimate).
@@ -50,8 +52,11 @@ Without --output, a circuit that measures prints counts from --shots shots and
 one that does not prints exact probabilities. Bitstrings print most
 significant first: q[n-1]...q[0], or c[m-1]...c[0] per classical register with
 registers in reverse declaration order separated by spaces (as Qiskit does).
-Use "-" as FILE to read the circuit from standard input.`,
+Use "-" as FILE to read the circuit from standard input. The input
+parameters of an OpenQASM 3 file (input float[64] x; input angle y;
+input array[float[64], N] theta;) must be bound with --param or --params.`,
 		Example: `  born run bell.qasm
+  born run ansatz.qasm --param x=0.3 --param 'theta[0]=1.2' --params rest.json
   born run bell.qasm --output probs --format json
   born run teleport.qasm --shots 100000 --seed 7
   born run ghz1000.qasm --engine mps --bond-dim 16 --format json
@@ -77,6 +82,8 @@ Use "-" as FILE to read the circuit from standard input.`,
 	f.StringSliceVar(&opts.bitstrings, "bitstrings", nil, "with --output amps: only these basis states (q[n-1]...q[0], comma-separated)")
 	f.StringVar(&opts.precision, "precision", "double", "sv: amplitude precision, double (complex128) or single (complex64, half the memory, faster)")
 	f.StringVar(&opts.maxMemory, "max-memory", "", "sv: largest state to allocate, e.g. 20GiB (default: half the physical memory)")
+	f.StringArrayVar(&opts.params, "param", nil, "bind an input parameter of an OpenQASM 3 file: --param name=value (repeatable)")
+	f.StringVar(&opts.paramsFile, "params", "", "bind input parameters from a JSON file {\"name\": value, \"theta\": [v0, v1, ...]}")
 	return cmd
 }
 
@@ -120,6 +127,15 @@ func runRun(opts *runOptions) error {
 	c, err := readCircuit(opts.file, opts.in, opts.errOut)
 	if err != nil {
 		return err
+	}
+	vals, err := parseParams(opts.params, opts.paramsFile)
+	if err != nil {
+		return err
+	}
+	if len(c.Symbols) > 0 || len(vals) > 0 {
+		if c, err = c.BindMap(vals); err != nil {
+			return fmt.Errorf("%w (bind parameters with --param name=value or --params FILE.json)", err)
+		}
 	}
 	output := opts.output
 	if output == "" {

@@ -187,6 +187,9 @@ func TestRunErrors(t *testing.T) {
 		{"max memory", bellNoMeasure, []string{"run", "-", "--max-memory", "32B"}, "--max-memory raises the limit"},
 		{"bad max memory", bellNoMeasure, []string{"run", "-", "--max-memory", "lots"}, "--max-memory"},
 		{"bad precision", bellNoMeasure, []string{"run", "-", "--precision", "quad"}, "--precision"},
+		{"unbound input", "OPENQASM 3.0; include \"stdgates.inc\"; input float[64] w; qubit q; rx(w) q;", []string{"run", "-"}, `parameter "w" is unbound`},
+		{"unknown param", "OPENQASM 3.0; include \"stdgates.inc\"; input float[64] w; qubit q; rx(w) q;", []string{"run", "-", "--param", "w=1", "--param", "u=2"}, `unknown parameter "u"`},
+		{"bad param", bellNoMeasure, []string{"run", "-", "--param", "t"}, "--param"},
 		{"probs too wide", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--engine", "mps"}, "above 30 qubits use --output counts"},
 		{"bond dim 0", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--bond-dim", "0"}, "--bond-dim 0"},
 		{"negative cutoff", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--cutoff", "-1"}, "--cutoff -1"},
@@ -275,5 +278,30 @@ func TestRunSinglePrecision(t *testing.T) {
 	p1 := math.Pow(math.Sin(0.15), 2) / 4 // q2 = 1 and a given (c0, c1)
 	if d := math.Abs(got.Probabilities["100"] - p1); d > 1e-6 {
 		t.Errorf("P(100) = %v, want %v", got.Probabilities["100"], p1)
+	}
+}
+
+// An OpenQASM 3 file with input parameters, bound on the command line.
+func TestRunQASM3Params(t *testing.T) {
+	src := `OPENQASM 3.0;
+include "stdgates.inc";
+input float[64] a;
+input array[float[64], 2] th;
+qubit[2] q;
+ry(2*a) q[0];
+ry(th[0] + th[1]) q[1];
+`
+	out, _, err := runBorn(t, src, "run", "-", "--param", "a=0.3", "--param", "th[0]=0.5", "--param", "th[1]=0.25", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Probabilities map[string]float64 }
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	// q[0] = ry(0.6)|0>, q[1] = ry(0.75)|0>: P(11) = sin^2(0.3) sin^2(0.375).
+	want := math.Pow(math.Sin(0.3), 2) * math.Pow(math.Sin(0.375), 2)
+	if math.Abs(got.Probabilities["11"]-want) > 1e-15 {
+		t.Errorf("P(11) = %v, want %v", got.Probabilities["11"], want)
 	}
 }

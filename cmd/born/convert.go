@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"born/qasm"
+)
+
+type convertOptions struct {
+	in          io.Reader
+	out, errOut io.Writer
+
+	file       string
+	to         string
+	output     string
+	flatten    bool
+	params     []string // --param NAME=VALUE
+	paramsFile string   // --params FILE.json
+}
+
+func newConvertCmd(runF func(*convertOptions) error) *cobra.Command {
+	opts := &convertOptions{}
+	cmd := &cobra.Command{
+		Use:   "convert FILE.qasm --to qasm2|qasm3",
+		Short: "Convert an OpenQASM program between versions 2 and 3",
+		Long: `Convert an OpenQASM 2.0 or 3 program to OpenQASM 2.0 (--to qasm2) or 3
+(--to qasm3). The result has the same unitary, global phase included, and
+the same measurements and conditions.
+
+Gates of the other version's library are written exactly, with helper
+gate definitions where the libraries differ in global phase (qelib1's rz,
+u3, u2, sx, ch against stdgates.inc's). OpenQASM 2 has no gate modifiers
+and no gphase: ctrl @, negctrl @, inv @ and pow @ are decomposed, and a
+global phase is written with a global_phase helper gate; what cannot be
+written exactly is refused with an error.
+
+Input parameters stay inputs in OpenQASM 3 unless bound with --param
+NAME=VALUE or --params FILE.json ({"theta": 0.5, "w": [0.1, 0.2]});
+OpenQASM 2 needs them all bound. --flatten inlines the program's own gate
+definitions. Use "-" as FILE to read standard input. Without -o the result
+goes to standard output; with -o it replaces OUT atomically.`,
+		Example: `  born convert bell.qasm --to qasm3
+  born convert ansatz.qasm --to qasm2 --params theta.json -o ansatz2.qasm
+  born convert circuit.qasm --to qasm2 --flatten --param theta=0.5
+  cat prog.qasm | born convert - --to qasm3`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.in, opts.out, opts.errOut = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.file = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return runConvert(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.to, "to", "", "target version: qasm2 or qasm3 (required)")
+	f.StringVarP(&opts.output, "output", "o", "", "write to this file (atomically) instead of standard output")
+	f.BoolVar(&opts.flatten, "flatten", false, "inline the program's gate definitions")
+	f.StringArrayVar(&opts.params, "param", nil, "bind a parameter: NAME=VALUE (repeatable)")
+	f.StringVar(&opts.paramsFile, "params", "", `bind parameters from a JSON file: {"theta": 0.5, ...}`)
+	return cmd
+}
+
+func runConvert(opts *convertOptions) error {
+	var version int
+	switch opts.to {
+	case "qasm2":
+		version = 2
+	case "qasm3":
+		version = 3
+	case "":
+		return fmt.Errorf("--to is required: qasm2 or qasm3")
+	default:
+		return fmt.Errorf("--to %q: use qasm2 or qasm3", opts.to)
+	}
+	vals, err := parseParams(opts.params, opts.paramsFile)
+	if err != nil {
+		return err
+	}
+	name, src := opts.file, []byte(nil)
+	if opts.file == "-" {
+		name = "<stdin>"
+		src, err = io.ReadAll(opts.in)
+	} else {
+		src, err = os.ReadFile(opts.file)
+	}
+	if err != nil {
+		return err
+	}
+	// Converting does not simulate: opaque gates may be applied.
+	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true})
+	for _, w := range warnings {
+		fmt.Fprintln(opts.errOut, "warning:", w)
+	}
+	if err != nil {
+		return err
+	}
+	out, err := qasm.Format(c, qasm.WriteOptions{Version: version, Flatten: opts.flatten, Params: vals})
+	if err != nil {
+		return err
+	}
+	if opts.output == "" || opts.output == "-" {
+		_, err = opts.out.Write(out)
+		return err
+	}
+	return writeFileAtomic(opts.output, out)
+}
+
+// writeFileAtomic writes data to path through a temporary file in the same
+// directory and a rename, so that path never holds a partial file.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644) // CreateTemp makes the file private
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,11 @@
+OPENQASM 3.0;
+include "stdgates.inc";
+qubit[3] q;
+ctrl @ h q[0], q[1];
+negctrl(2) @ x q[0], q[1], q[2];
+inv @ pow(2) @ ctrl @ rx(pi/3) q[2], q[0];
+pow(0.5) @ sx q[1];
+ctrl @ gphase(τ/8) q[0];
+gphase(-π/4);
+U(0.1, 0.2, 0.3) q[2];
+cu(0.1, 0.2, 0.3, 0.4) q[0], q[2];
