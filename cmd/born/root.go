@@ -33,6 +33,8 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 	root.SetOut(out)
 	root.SetErr(errOut)
 	root.AddCommand(newRunCmd(nil))
+	root.AddCommand(newTrainCmd(nil))
+	root.AddCommand(newSampleCmd(nil))
 	root.AddCommand(newBenchCmd(nil))
 	root.AddCommand(newConvertCmd(nil))
 	return root

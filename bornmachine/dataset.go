@@ -1,0 +1,384 @@
+package bornmachine
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"born/circuit"
+)
+
+// MaxBits is the widest bitstring a dataset may hold.
+const MaxBits = 63
+
+// MaxExactBits is the widest model whose full distribution (2^n numbers)
+// the package builds: exact probabilities, exact losses and their
+// gradients. Wider models need sampling and log-probabilities.
+const MaxExactBits = 24
+
+// Metric says how the MMD kernel measures the distance between two samples.
+type Metric uint8
+
+const (
+	// Hamming is the number of differing bits: |x-y|^2 for binary vectors.
+	Hamming Metric = iota
+	// Integer is (x-y)^2 for the samples read as integers (gauss data).
+	Integer
+)
+
+func (m Metric) String() string {
+	if m == Integer {
+		return "integer"
+	}
+	return "hamming"
+}
+
+// Dataset is a probability distribution over n-bit strings: the target a
+// model is trained on. Bit q of a state is qubit q; bitstrings print
+// q[n-1]...q[0].
+type Dataset struct {
+	// Spec is the specification the data came from (bas:3x3, gauss:10,
+	// file:PATH with an absolute path).
+	Spec string
+	Bits int
+	// States are the distinct states with nonzero probability, ascending;
+	// Probs are their probabilities, summing to 1.
+	States []uint64
+	Probs  []float64
+	// Metric is the distance the MMD kernel uses: Hamming, or Integer for
+	// data that are discretised numbers (gauss).
+	Metric Metric
+	// Rows and Cols are the image shape of bas data (pixel (i,j) is bit
+	// i*Cols+j); both 0 for data that are not images.
+	Rows, Cols int
+	// Digest is the SHA-256 of a data file's contents ("" for built-in data).
+	Digest string
+}
+
+// ParseDataset builds the dataset a specification names:
+//
+//	bas:RxC             bars and stripes on an R x C grid, uniform over the
+//	                    valid patterns; pixel (i,j) is bit i*C+j
+//	gauss:N[:mu,sigma]  a Gaussian discretised on the integers 0..2^N-1,
+//	                    p(x) proportional to exp(-(x-mu)^2/(2 sigma^2));
+//	                    mu defaults to 2^(N-1)-0.5 and sigma to 2^N/8
+//	file:PATH           one bitstring per line (q[n-1]...q[0]), or
+//	                    bitstring,weight; duplicates accumulate; blank lines
+//	                    and lines starting with # are skipped
+func ParseDataset(spec string) (*Dataset, error) {
+	kind, arg, _ := strings.Cut(spec, ":")
+	switch kind {
+	case "bas":
+		r, c, err := parseShape(arg)
+		if err != nil {
+			return nil, fmt.Errorf("dataset %q: %v", spec, err)
+		}
+		return BarsAndStripes(r, c)
+	case "gauss":
+		return parseGauss(spec, arg)
+	case "file":
+		if arg == "" {
+			return nil, fmt.Errorf("dataset %q: give a path, as in file:data.txt", spec)
+		}
+		return ReadDataFile(arg)
+	}
+	return nil, fmt.Errorf("unknown dataset %q: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10) or file:PATH", spec)
+}
+
+func parseShape(s string) (int, int, error) {
+	rs, cs, ok := strings.Cut(s, "x")
+	r, err1 := strconv.Atoi(rs)
+	c, err2 := strconv.Atoi(cs)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("the grid shape must be RxC with whole numbers, as in bas:3x3")
+	}
+	if r < 1 || c < 1 {
+		return 0, 0, fmt.Errorf("the grid must be at least 1x1")
+	}
+	if r*c > MaxExactBits {
+		return 0, 0, fmt.Errorf("a %dx%d grid has %d pixels; at most %d are supported", r, c, r*c, MaxExactBits)
+	}
+	return r, c, nil
+}
+
+// BarsAndStripes returns the bars-and-stripes distribution on a rows x cols
+// grid: uniform over the images whose rows are each all 0 or all 1, or
+// whose columns are each all 0 or all 1 (2^rows + 2^cols - 2 patterns for
+// rows, cols > 1). Pixel (i,j) is bit i*cols+j.
+func BarsAndStripes(rows, cols int) (*Dataset, error) {
+	if rows < 1 || cols < 1 || rows*cols > MaxExactBits {
+		return nil, fmt.Errorf("bars and stripes on %dx%d: need 1 <= rows*cols <= %d", rows, cols, MaxExactBits)
+	}
+	set := map[uint64]bool{}
+	for m := uint64(0); m < 1<<uint(rows); m++ { // stripes: row i set when bit i of m is
+		var x uint64
+		for i := range rows {
+			if m>>uint(i)&1 == 1 {
+				for j := range cols {
+					x |= 1 << uint(i*cols+j)
+				}
+			}
+		}
+		set[x] = true
+	}
+	for m := uint64(0); m < 1<<uint(cols); m++ { // bars: column j set when bit j of m is
+		var x uint64
+		for j := range cols {
+			if m>>uint(j)&1 == 1 {
+				for i := range rows {
+					x |= 1 << uint(i*cols+j)
+				}
+			}
+		}
+		set[x] = true
+	}
+	d := &Dataset{Spec: fmt.Sprintf("bas:%dx%d", rows, cols), Bits: rows * cols, Rows: rows, Cols: cols}
+	for x := range set {
+		d.States = append(d.States, x)
+	}
+	sort.Slice(d.States, func(i, j int) bool { return d.States[i] < d.States[j] })
+	d.Probs = make([]float64, len(d.States))
+	for i := range d.Probs {
+		d.Probs[i] = 1 / float64(len(d.States))
+	}
+	return d, nil
+}
+
+func parseGauss(spec, arg string) (*Dataset, error) {
+	ns, rest, hasRest := strings.Cut(arg, ":")
+	n, err := strconv.Atoi(ns)
+	if err != nil || n < 1 || n > MaxExactBits {
+		return nil, fmt.Errorf("dataset %q: N must be a whole number of bits from 1 to %d, as in gauss:10", spec, MaxExactBits)
+	}
+	mu := math.Ldexp(1, n-1) - 0.5
+	sigma := math.Ldexp(1, n) / 8
+	if hasRest {
+		ms, ss, ok := strings.Cut(rest, ",")
+		var e1, e2 error
+		mu, e1 = strconv.ParseFloat(ms, 64)
+		sigma, e2 = strconv.ParseFloat(ss, 64)
+		if !ok || e1 != nil || e2 != nil {
+			return nil, fmt.Errorf("dataset %q: give both the mean and the width, as in gauss:%d:%g,%g", spec, n, math.Ldexp(1, n-1)-0.5, math.Ldexp(1, n)/8)
+		}
+	}
+	return Gaussian(n, mu, sigma)
+}
+
+// Gaussian returns the Gaussian with mean mu and width sigma discretised on
+// the integers 0..2^n-1: p(x) proportional to exp(-(x-mu)^2/(2 sigma^2)).
+// Its kernel metric is Integer.
+func Gaussian(n int, mu, sigma float64) (*Dataset, error) {
+	if n < 1 || n > MaxExactBits {
+		return nil, fmt.Errorf("gauss: %d bits; need 1 to %d", n, MaxExactBits)
+	}
+	if !(sigma > 0) || math.IsInf(sigma, 0) || math.IsNaN(mu) || math.IsInf(mu, 0) {
+		return nil, fmt.Errorf("gauss: need a finite mean and a finite positive width (got mu=%g, sigma=%g)", mu, sigma)
+	}
+	N := 1 << uint(n)
+	d := &Dataset{Spec: fmt.Sprintf("gauss:%d:%s,%s", n, formatG(mu), formatG(sigma)), Bits: n, Metric: Integer}
+	var total float64
+	ps := make([]float64, N)
+	for x := range N {
+		t := (float64(x) - mu) / sigma
+		ps[x] = math.Exp(-t * t / 2)
+		total += ps[x]
+	}
+	if !(total > 0) {
+		return nil, fmt.Errorf("gauss: the Gaussian (mu=%g, sigma=%g) has no mass on 0..%d", mu, sigma, N-1)
+	}
+	for x, p := range ps {
+		if p > 0 {
+			d.States = append(d.States, uint64(x))
+			d.Probs = append(d.Probs, p/total)
+		}
+	}
+	return d, nil
+}
+
+func formatG(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// ReadDataFile reads a data file (see ParseDataset); errors name the line.
+func ReadDataFile(path string) (*Dataset, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("data file: %w", err)
+	}
+	defer f.Close()
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	h := sha256.New()
+	d, err := ParseData(path, io.TeeReader(f, h))
+	if err != nil {
+		return nil, err
+	}
+	d.Spec = "file:" + abs
+	d.Digest = hex.EncodeToString(h.Sum(nil))
+	return d, nil
+}
+
+// ParseData reads data in the file format of ParseDataset from r; name is
+// used in error messages.
+func ParseData(name string, r io.Reader) (*Dataset, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	weights := map[uint64]float64{}
+	n, firstLine := -1, 0
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		bitsField, wField, hasW := strings.Cut(s, ",")
+		bitsField = strings.TrimSpace(bitsField)
+		w := 1.0
+		if hasW {
+			var err error
+			w, err = strconv.ParseFloat(strings.TrimSpace(wField), 64)
+			if err != nil || math.IsNaN(w) || math.IsInf(w, 0) || w < 0 {
+				return nil, fmt.Errorf("%s:%d: weight %q is not a finite number >= 0", name, line, strings.TrimSpace(wField))
+			}
+		}
+		if len(bitsField) == 0 {
+			return nil, fmt.Errorf("%s:%d: empty bitstring", name, line)
+		}
+		if len(bitsField) > MaxBits {
+			return nil, fmt.Errorf("%s:%d: %d bits; at most %d are supported", name, line, len(bitsField), MaxBits)
+		}
+		var x uint64
+		for i, ch := range bitsField {
+			switch ch {
+			case '0':
+			case '1':
+				x |= 1 << uint(len(bitsField)-1-i)
+			default:
+				return nil, fmt.Errorf("%s:%d: %q is not a bitstring of 0s and 1s (q[n-1]...q[0]), optionally followed by ,weight", name, line, bitsField)
+			}
+		}
+		if n < 0 {
+			n, firstLine = len(bitsField), line
+		} else if len(bitsField) != n {
+			return nil, fmt.Errorf("%s:%d: bitstring %q has %d bits, but line %d has %d; every line needs the same width", name, line, bitsField, len(bitsField), firstLine, n)
+		}
+		weights[x] += w
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	if n < 0 {
+		return nil, fmt.Errorf("%s: no data: the file has no bitstrings", name)
+	}
+	var total float64
+	for _, w := range weights {
+		total += w
+	}
+	if !(total > 0) || math.IsInf(total, 0) {
+		return nil, fmt.Errorf("%s: the weights sum to %g; need a finite positive total", name, total)
+	}
+	d := &Dataset{Spec: "file:" + name, Bits: n}
+	for x, w := range weights {
+		if w > 0 {
+			d.States = append(d.States, x)
+		}
+	}
+	sort.Slice(d.States, func(i, j int) bool { return d.States[i] < d.States[j] })
+	d.Probs = make([]float64, len(d.States))
+	for i, x := range d.States {
+		d.Probs[i] = weights[x] / total
+	}
+	return d, nil
+}
+
+// Prob returns the data probability of state x.
+func (d *Dataset) Prob(x uint64) float64 {
+	i := sort.Search(len(d.States), func(i int) bool { return d.States[i] >= x })
+	if i < len(d.States) && d.States[i] == x {
+		return d.Probs[i]
+	}
+	return 0
+}
+
+// Dense returns the data distribution as 2^Bits probabilities.
+func (d *Dataset) Dense() ([]float64, error) {
+	if d.Bits > MaxExactBits {
+		return nil, fmt.Errorf("%d-bit data: a dense distribution needs at most %d bits", d.Bits, MaxExactBits)
+	}
+	p := make([]float64, 1<<uint(d.Bits))
+	for i, x := range d.States {
+		p[x] = d.Probs[i]
+	}
+	return p, nil
+}
+
+// Entropy returns the Shannon entropy of the data in nats (ln 14 for BAS 3x3).
+func (d *Dataset) Entropy() float64 {
+	var h float64
+	for _, p := range d.Probs {
+		h -= p * math.Log(p)
+	}
+	return h
+}
+
+// Format returns state x as a bitstring, q[n-1]...q[0].
+func (d *Dataset) Format(x uint64) string { return circuit.FormatBits(x, d.Bits) }
+
+// IsImage reports whether the data are images (bas), with Rows x Cols pixels.
+func (d *Dataset) IsImage() bool { return d.Rows > 0 && d.Cols > 0 }
+
+// MutualInformation returns the n x n matrix of pairwise mutual information
+// (in nats) between the bits of the data; the diagonal is zero.
+func (d *Dataset) MutualInformation() [][]float64 {
+	n := d.Bits
+	// joint[i][j][a*2+b] = P(bit i = a, bit j = b)
+	mi := make([][]float64, n)
+	one := make([]float64, n)
+	for k, x := range d.States {
+		for i := range n {
+			if x>>uint(i)&1 == 1 {
+				one[i] += d.Probs[k]
+			}
+		}
+	}
+	for i := range n {
+		mi[i] = make([]float64, n)
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			var joint [4]float64
+			for k, x := range d.States {
+				a, b := x>>uint(i)&1, x>>uint(j)&1
+				joint[a*2+b] += d.Probs[k]
+			}
+			var v float64
+			for a := range 2 {
+				for b := range 2 {
+					pab := joint[a*2+b]
+					if pab <= 0 {
+						continue
+					}
+					pa, pb := one[i], one[j]
+					if a == 0 {
+						pa = 1 - pa
+					}
+					if b == 0 {
+						pb = 1 - pb
+					}
+					v += pab * math.Log(pab/(pa*pb))
+				}
+			}
+			mi[i][j], mi[j][i] = v, v
+		}
+	}
+	return mi
+}

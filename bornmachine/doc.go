@@ -1,0 +1,51 @@
+// Package bornmachine provides Born machines, generative models that give a
+// bitstring x the probability p(x) = |<x|psi(theta)>|^2, and everything
+// needed to train and judge them: datasets, losses, metrics, optimizers and
+// checkpointed training runs.
+//
+// # Models
+//
+// Model is the interface every Born machine implements: log-probabilities,
+// exact probabilities for small n, seeded sampling, a training Objective
+// and JSON for model files. QCBM is the quantum circuit Born machine of Liu
+// and Wang (PRA 98, 062324, 2018) on any parameterised circuit, usually one
+// built by an Ansatz (the paper's qcbm:DEPTH circuit with Chow-Liu
+// entanglers, or a hardware-efficient hea:DEPTH). Its circuit runs on an
+// Engine; StateVector is the exact one.
+//
+// # Data, losses and metrics
+//
+// A Dataset is a distribution over n-bit strings: bars and stripes
+// (bas:RxC), a discretised Gaussian (gauss:N) or a file of bitstrings.
+// Losses are the squared MMD with Liu and Wang's mixture of Gaussian
+// kernels (Kernel, applied in O(n 2^n) through its tensor-product
+// structure, or by FFT for the integer metric), KL(data || model) and the
+// negative log-likelihood. Metrics are KL, NLL, exact MMD and the model's
+// mass on the data's support (the valid patterns of bas).
+//
+// # Gradients
+//
+// A QCBM's gradient is exact either way it is computed:
+//
+//   - shift: the parameter-shift rule per gate occurrence (two terms for
+//     gates with two generator eigenvalues, four for controlled rotations),
+//     chained through parameter expressions to the symbols; runs start
+//     from the kept state before the shifted gate and are spread over all
+//     cores, with results independent of the number of cores. With shots,
+//     every run is sampled, as on hardware, from its own seeded stream.
+//   - adjoint: one forward and one backward sweep of the state vector with
+//     exact matrix derivatives of every gate.
+//
+// Both use that every loss depends on theta only through p: dL/dtheta =
+// sum_x g(x) dp(x)/dtheta with g = dL/dp computed once per step.
+//
+// # Training
+//
+// Trainer runs Adam or L-BFGS (gonum/optimize) on any Model with a
+// history of loss, KL and valid mass per step; Run keeps a training run in a
+// directory (model.json, history.csv), checkpointed atomically, and resumes
+// it bit for bit (Adam).
+//
+// Conventions: qubit q is bit q of a state, and bitstrings print
+// q[n-1]...q[0]. Everything random takes a seed.
+package bornmachine

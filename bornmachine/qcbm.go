@@ -1,0 +1,372 @@
+package bornmachine
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+
+	"born/circuit"
+	"born/qasm"
+)
+
+// KindQCBM is the model kind of quantum circuit Born machines.
+const KindQCBM = "qcbm"
+
+func init() { RegisterModel(KindQCBM, loadQCBM) }
+
+// QCBM is a quantum circuit Born machine (Liu & Wang, PRA 98, 062324,
+// 2018): p(x) = |<x|U(theta)|0...0>|^2 for a parameterised circuit U whose
+// symbols are the parameters theta. Bit q of x is qubit q.
+type QCBM struct {
+	circ   *circuit.Circuit
+	ansatz *Ansatz     // the ansatz the circuit was built from, or nil
+	source *qasmSource // the OpenQASM program it was read from, or nil
+	prog   *program
+	engine Engine
+	theta  []float64
+	state  State // the state at theta, or nil when not computed yet
+}
+
+// NewQCBM returns a Born machine on circuit c, run on engine eng (nil for
+// StateVector), with all parameters 0. c must be unitary apart from
+// final measurements, which are ignored: every qubit is sampled.
+func NewQCBM(c *circuit.Circuit, eng Engine) (*QCBM, error) {
+	if eng == nil {
+		eng = StateVector
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if c.NumQubits < 1 || c.NumQubits > MaxBits {
+		return nil, fmt.Errorf("the circuit has %d qubits; a Born machine needs 1 to %d", c.NumQubits, MaxBits)
+	}
+	pr, err := compile(c)
+	if err != nil {
+		return nil, err
+	}
+	return &QCBM{circ: c, prog: pr, engine: eng, theta: make([]float64, len(c.Symbols))}, nil
+}
+
+// NewAnsatzQCBM returns a Born machine on the circuit of ansatz a.
+func NewAnsatzQCBM(a *Ansatz, eng Engine) (*QCBM, error) {
+	m, err := NewQCBM(a.Circuit(), eng)
+	if err != nil {
+		return nil, err
+	}
+	m.ansatz = a
+	return m, nil
+}
+
+// qasmSource is the OpenQASM program a QCBM's circuit was read from.
+type qasmSource struct {
+	Name string `json:"name"`
+	Text string `json:"source"`
+}
+
+// NewQCBMFromQASM returns a Born machine on the circuit of an OpenQASM
+// program (package qasm reads it; name is used in error positions). Its
+// parameters are the program's input parameters, in declaration order. The
+// program's text is kept, so the model can be saved. The reader's warnings
+// are returned as text.
+func NewQCBMFromQASM(name string, src []byte, eng Engine) (*QCBM, []string, error) {
+	c, warns, err := qasm.Parse(name, src, nil)
+	var ws []string
+	for _, w := range warns {
+		ws = append(ws, w.String())
+	}
+	if err != nil {
+		return nil, ws, err
+	}
+	m, err := NewQCBM(c, eng)
+	if err != nil {
+		return nil, ws, fmt.Errorf("%s: %w", name, err)
+	}
+	m.source = &qasmSource{Name: filepath.Base(name), Text: string(src)}
+	return m, ws, nil
+}
+
+// Kind returns "qcbm".
+func (m *QCBM) Kind() string { return KindQCBM }
+
+// NumBits returns the number of qubits.
+func (m *QCBM) NumBits() int { return m.circ.NumQubits }
+
+// NumParams returns the number of circuit symbols.
+func (m *QCBM) NumParams() int { return len(m.theta) }
+
+// Params returns a copy of the parameters, indexed like the circuit's
+// symbols.
+func (m *QCBM) Params() []float64 { return append([]float64(nil), m.theta...) }
+
+// SetParams sets the parameters.
+func (m *QCBM) SetParams(theta []float64) error {
+	if len(theta) != len(m.theta) {
+		return fmt.Errorf("the QCBM has %d parameters, %d values given", len(m.theta), len(theta))
+	}
+	for i, v := range theta {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("parameter %d is %v", i, v)
+		}
+	}
+	copy(m.theta, theta)
+	m.state = nil
+	return nil
+}
+
+// RandomizeParams sets every parameter uniformly in [0, 2 pi), drawn from
+// PCG seeded by seed.
+func (m *QCBM) RandomizeParams(seed uint64) {
+	rng := rand.New(rand.NewPCG(seed, stream(tagInit)))
+	for i := range m.theta {
+		m.theta[i] = 2 * math.Pi * rng.Float64()
+	}
+	m.state = nil
+}
+
+// Circuit returns the circuit (not a copy; do not modify it).
+func (m *QCBM) Circuit() *circuit.Circuit { return m.circ }
+
+// Ansatz returns the ansatz the circuit was built from, or nil.
+func (m *QCBM) Ansatz() *Ansatz { return m.ansatz }
+
+// Engine returns the engine the circuit runs on.
+func (m *QCBM) Engine() Engine { return m.engine }
+
+// WriteQASM writes the circuit as an OpenQASM 3 program with the current
+// parameters bound (printed so that they read back bit for bit).
+func (m *QCBM) WriteQASM(w io.Writer) error {
+	vals := make(map[string]float64, len(m.theta))
+	for i, s := range m.circ.Symbols {
+		vals[s] = m.theta[i]
+	}
+	return qasm.Write(w, m.circ, qasm.WriteOptions{Version: 3, Params: vals})
+}
+
+// NumGates returns the number of gate blocks one circuit run applies (after
+// fusing each qubit's consecutive one-qubit gates) and the number of
+// parameterised gate occurrences.
+func (m *QCBM) NumGates() (blocks, occurrences int) {
+	return len(m.prog.blocks), len(m.prog.occs)
+}
+
+// run returns the state U(theta)|0...0>.
+func (m *QCBM) run(ev *evaluation) (State, error) {
+	st, err := m.engine.New(m.prog.n)
+	if err != nil {
+		return nil, err
+	}
+	m.prog.apply(st, ev, 0, len(m.prog.blocks))
+	return st, nil
+}
+
+func (m *QCBM) current() (State, error) {
+	if m.state != nil {
+		return m.state, nil
+	}
+	ev, err := m.prog.evaluate(m.theta)
+	if err != nil {
+		return nil, err
+	}
+	st, err := m.run(ev)
+	if err != nil {
+		return nil, err
+	}
+	m.state = st
+	return st, nil
+}
+
+// LogProb returns ln p(x).
+func (m *QCBM) LogProb(x uint64) (float64, error) {
+	if m.NumBits() < 64 && x>>uint(m.NumBits()) != 0 {
+		return 0, fmt.Errorf("state %d does not fit in %d bits", x, m.NumBits())
+	}
+	st, err := m.current()
+	if err != nil {
+		return 0, err
+	}
+	return math.Log(st.Probability(x)), nil
+}
+
+// Probabilities returns p(x) for all 2^n states.
+func (m *QCBM) Probabilities() ([]float64, error) {
+	if m.NumBits() > MaxExactBits {
+		return nil, fmt.Errorf("%d qubits: the full distribution needs at most %d", m.NumBits(), MaxExactBits)
+	}
+	st, err := m.current()
+	if err != nil {
+		return nil, err
+	}
+	return st.Probabilities(), nil
+}
+
+// Sample draws shots states from p, with random numbers from PCG seeded by
+// seed only.
+func (m *QCBM) Sample(shots int, seed uint64) ([]uint64, error) {
+	if shots < 0 {
+		return nil, fmt.Errorf("shots %d: need a count >= 0", shots)
+	}
+	st, err := m.current()
+	if err != nil {
+		return nil, err
+	}
+	return st.Sample(shots, rand.New(rand.NewPCG(seed, stream(tagDraw)))), nil
+}
+
+// Objective returns the training objective of the QCBM on data.
+func (m *QCBM) Objective(data *Dataset, cfg ObjectiveConfig) (Objective, error) {
+	if data.Bits != m.NumBits() {
+		return nil, fmt.Errorf("the circuit has %d qubits but the data have %d bits; they must match", m.NumBits(), data.Bits)
+	}
+	if m.NumBits() > MaxExactBits {
+		return nil, fmt.Errorf("%d qubits: training needs the full distribution, at most %d qubits", m.NumBits(), MaxExactBits)
+	}
+	if m.NumParams() == 0 {
+		return nil, fmt.Errorf("the circuit has no parameters to train: declare them as OpenQASM 3 inputs (input float theta;) and use them in gate arguments")
+	}
+	loss, err := NewLoss(cfg.Loss, data, cfg.Sigmas)
+	if err != nil {
+		return nil, err
+	}
+	o := &qcbmObjective{m: m, loss: loss, cfg: cfg}
+	switch cfg.Grad {
+	case GradShift:
+	case GradAdjoint:
+		if m.engine.Name() != StateVector.Name() {
+			return nil, fmt.Errorf("the adjoint gradient needs the statevector engine, not %s; use --grad shift", m.engine.Name())
+		}
+		if cfg.Shots != 0 {
+			return nil, fmt.Errorf("the adjoint gradient is exact: it takes no --shots; use --grad shift with --shots")
+		}
+	default:
+		return nil, fmt.Errorf("unknown gradient %q: use shift or adjoint", cfg.Grad)
+	}
+	if err := m.prog.gradientError(cfg.Grad == GradShift); err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.Shots < 0 || cfg.Shots == 1:
+		return nil, fmt.Errorf("shots %d: use 0 for exact probabilities or at least 2", cfg.Shots)
+	case cfg.Shots > 0:
+		mmd, ok := loss.(*MMDLoss)
+		if !ok {
+			return nil, fmt.Errorf("--shots needs the mmd loss: %s has no unbiased estimate from samples", cfg.Loss)
+		}
+		o.mmd = mmd
+	}
+	if cfg.Workers < 0 {
+		return nil, fmt.Errorf("workers %d: use 0 (all cores) or a positive count", cfg.Workers)
+	}
+	return o, nil
+}
+
+type qcbmObjective struct {
+	m    *QCBM
+	loss Loss
+	mmd  *MMDLoss // set when sampling
+	cfg  ObjectiveConfig
+}
+
+func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error) {
+	pr := o.m.prog
+	ev, err := pr.evaluate(theta)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	st, err := o.m.run(ev)
+	if err != nil {
+		return Evaluation{}, err
+	}
+	p := st.Probabilities()
+	g := make([]float64, len(p))
+	var loss float64
+	if o.mmd != nil {
+		rng := rand.New(rand.NewPCG(o.cfg.Seed, stream(tagLoss, uint64(step))))
+		if loss, err = o.mmd.EvalSamples(st.Sample(o.cfg.Shots, rng), g); err != nil {
+			return Evaluation{}, err
+		}
+	} else {
+		loss = o.loss.Eval(p, g)
+	}
+	out := Evaluation{Loss: loss, Probs: p}
+	if grad == nil {
+		return out, nil
+	}
+	if len(grad) != len(theta) {
+		return Evaluation{}, fmt.Errorf("gradient of length %d for %d parameters", len(grad), len(theta))
+	}
+	var dv []float64
+	if o.cfg.Grad == GradAdjoint {
+		dv, err = pr.adjointGrad(ev, st.(svState).State, g)
+	} else {
+		dv, err = pr.shiftGrad(o.m.engine, ev, g, shiftOptions{workers: o.cfg.Workers, shots: o.cfg.Shots, seed: o.cfg.Seed, step: step})
+	}
+	if err != nil {
+		return Evaluation{}, err
+	}
+	pr.chain(theta, dv, grad)
+	return out, nil
+}
+
+// qcbmJSON is a QCBM in a model file: its circuit as an ansatz
+// specification or as the OpenQASM program it was read from, and its
+// parameters in symbol order.
+type qcbmJSON struct {
+	Ansatz string      `json:"ansatz,omitempty"` // with the pairs spelled out
+	QASM   *qasmSource `json:"qasm,omitempty"`
+	Qubits int         `json:"qubits"`
+	Engine string      `json:"engine"`
+	Params []float64   `json:"params"`
+}
+
+// MarshalJSON returns {"ansatz" or "qasm", "qubits", "engine", "params"}.
+// A QCBM on a circuit built in Go (NewQCBM) cannot be saved: it has neither.
+func (m *QCBM) MarshalJSON() ([]byte, error) {
+	j := qcbmJSON{Qubits: m.NumBits(), Engine: m.engine.Name(), Params: m.theta}
+	switch {
+	case m.ansatz != nil:
+		j.Ansatz = m.ansatz.String()
+	case m.source != nil:
+		j.QASM = m.source
+	default:
+		return nil, fmt.Errorf("a QCBM on a circuit built in Go cannot be saved: build it from an ansatz or from OpenQASM")
+	}
+	return json.Marshal(j)
+}
+
+func loadQCBM(raw []byte) (Model, error) {
+	var j qcbmJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, err
+	}
+	eng, err := EngineByName(j.Engine)
+	if err != nil {
+		return nil, err
+	}
+	var m *QCBM
+	switch {
+	case j.Ansatz != "":
+		a, err := ParseAnsatz(j.Ansatz, j.Qubits, nil)
+		if err != nil {
+			return nil, err
+		}
+		if m, err = NewAnsatzQCBM(a, eng); err != nil {
+			return nil, err
+		}
+	case j.QASM != nil:
+		if m, _, err = NewQCBMFromQASM(j.QASM.Name, []byte(j.QASM.Text), eng); err != nil {
+			return nil, err
+		}
+		if m.NumBits() != j.Qubits {
+			return nil, fmt.Errorf("the circuit has %d qubits, the file says %d", m.NumBits(), j.Qubits)
+		}
+	default:
+		return nil, fmt.Errorf("no circuit: want \"ansatz\" or \"qasm\"")
+	}
+	if err := m.SetParams(j.Params); err != nil {
+		return nil, err
+	}
+	return m, nil
+}

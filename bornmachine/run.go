@@ -1,0 +1,375 @@
+package bornmachine
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// RunSpec is everything that defines a training run; model.json keeps it
+// under "settings" so that a run can be resumed or repeated.
+type RunSpec struct {
+	Data      string    `json:"data"`              // dataset specification (ParseDataset)
+	Ansatz    string    `json:"ansatz,omitempty"`  // ansatz specification (ParseAnsatz), as given
+	Circuit   string    `json:"circuit,omitempty"` // or an OpenQASM file whose inputs are the parameters
+	Init      string    `json:"init,omitempty"`    // file of initial parameters; "" draws them from Seed
+	Engine    string    `json:"engine"`            // statevector
+	Loss      string    `json:"loss"`              // mmd, kl or nll
+	Sigmas    []float64 `json:"sigmas,omitempty"`  // MMD bandwidths
+	Grad      string    `json:"grad"`              // shift or adjoint
+	Shots     int       `json:"shots"`             // 0: exact probabilities
+	Optimizer string    `json:"optimizer"`         // adam or lbfgs
+	LR        float64   `json:"lr"`
+	Beta1     float64   `json:"beta1"`
+	Beta2     float64   `json:"beta2"`
+	Eps       float64   `json:"eps"`
+	Steps     int       `json:"steps"`
+	Tol       float64   `json:"tol"`
+	Seed      uint64    `json:"seed"`
+	// CheckpointEvery is the number of steps between checkpoints.
+	CheckpointEvery int `json:"checkpoint_every"`
+}
+
+// DefaultRunSpec returns the settings of `born train` without flags: the
+// reference code's demo, BAS 2x3 on a depth-7 QCBM (132 parameters), with
+// the paper's kernel and Adam settings.
+func DefaultRunSpec() RunSpec {
+	return RunSpec{
+		Data: "bas:2x3", Ansatz: "qcbm:7", Engine: StateVector.Name(),
+		Loss: LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift,
+		Optimizer: OptAdam, LR: 0.1, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
+		Steps: 500, Seed: 1, CheckpointEvery: 10,
+	}
+}
+
+// TrainConfig returns the trainer settings of the run; workers bounds the
+// gradient's goroutines (0: all cores).
+func (s *RunSpec) TrainConfig(workers int) TrainConfig {
+	return TrainConfig{
+		ObjectiveConfig: ObjectiveConfig{Loss: s.Loss, Sigmas: s.Sigmas, Grad: s.Grad, Shots: s.Shots, Seed: s.Seed, Workers: workers},
+		Optimizer:       s.Optimizer, LR: s.LR, Beta1: s.Beta1, Beta2: s.Beta2, Eps: s.Eps,
+		Steps: s.Steps, Tol: s.Tol, CheckpointEvery: s.CheckpointEvery,
+	}
+}
+
+// Validate checks the settings that do not need the data or the model.
+func (s *RunSpec) Validate() error {
+	cfg := s.TrainConfig(0)
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if (s.Ansatz == "") == (s.Circuit == "") {
+		return fmt.Errorf("give either an ansatz (--ansatz) or a circuit file (--circuit), not both")
+	}
+	switch s.Loss {
+	case LossMMD:
+		if len(s.Sigmas) == 0 {
+			return fmt.Errorf("--sigmas is empty: the mmd loss needs positive bandwidths, as in --sigmas 0.5,1,2,4")
+		}
+		for _, v := range s.Sigmas {
+			if !(v > 0) || math.IsInf(v, 0) {
+				return fmt.Errorf("--sigmas: %g is not a finite positive bandwidth", v)
+			}
+		}
+	case LossKL, LossNLL:
+	default:
+		return fmt.Errorf("unknown loss %q: use mmd, kl or nll", s.Loss)
+	}
+	if s.Grad != GradShift && s.Grad != GradAdjoint {
+		return fmt.Errorf("unknown gradient %q: use shift or adjoint", s.Grad)
+	}
+	if s.Shots < 0 || s.Shots == 1 {
+		return fmt.Errorf("--shots %d: use 0 for exact probabilities or at least 2", s.Shots)
+	}
+	if s.Shots > 0 && s.Loss != LossMMD {
+		return fmt.Errorf("--shots needs --loss mmd: %s has no unbiased estimate from samples", s.Loss)
+	}
+	if s.Shots > 0 && s.Grad == GradAdjoint {
+		return fmt.Errorf("--grad adjoint is exact and takes no --shots; use --grad shift with --shots")
+	}
+	return nil
+}
+
+// Run is a training run kept in a directory: model.json (the model, its
+// data, the settings, the training state and the final metrics) and
+// history.csv (one row per step).
+type Run struct {
+	Dir     string
+	Spec    RunSpec
+	Data    *Dataset
+	Model   Model
+	State   TrainState
+	History []Record
+	Metrics *Metrics // after training
+	// Program is born's version, recorded in model.json.
+	Program string
+	// Warnings are the OpenQASM reader's warnings about Spec.Circuit.
+	Warnings []string
+}
+
+// Files of a run directory.
+const (
+	ModelFileName   = "model.json"
+	HistoryFileName = "history.csv"
+)
+
+// NewRun prepares a new run in dir (created if needed; it must not hold a
+// run already): it reads the data, builds the model and draws or reads its
+// initial parameters, and writes the initial checkpoint.
+func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, ModelFileName)); err == nil {
+		return nil, fmt.Errorf("%s already holds a run; continue it with --resume %s or choose another --out", dir, dir)
+	}
+	data, err := ParseDataset(spec.Data)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := EngineByName(spec.Engine)
+	if err != nil {
+		return nil, err
+	}
+	var m *QCBM
+	var warnings []string
+	if spec.Circuit != "" {
+		src, err := os.ReadFile(spec.Circuit)
+		if err != nil {
+			return nil, fmt.Errorf("--circuit: %w", err)
+		}
+		if m, warnings, err = NewQCBMFromQASM(spec.Circuit, src, eng); err != nil {
+			return nil, err
+		}
+	} else {
+		a, err := ParseAnsatz(spec.Ansatz, data.Bits, data)
+		if err != nil {
+			return nil, err
+		}
+		if m, err = NewAnsatzQCBM(a, eng); err != nil {
+			return nil, err
+		}
+	}
+	if spec.Init != "" {
+		theta, err := ReadParams(spec.Init)
+		if err != nil {
+			return nil, err
+		}
+		if err := m.SetParams(theta); err != nil {
+			return nil, fmt.Errorf("--init %s: %v", spec.Init, err)
+		}
+	} else {
+		m.RandomizeParams(spec.Seed)
+	}
+	r := &Run{Dir: dir, Spec: spec, Data: data, Model: m, Program: program, Warnings: warnings}
+	// Check the whole configuration before writing anything.
+	if _, err := m.Objective(data, spec.TrainConfig(0).ObjectiveConfig); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	if err := r.Save(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// ReadParams reads parameters from a JSON file: a born model file, an
+// object with a "params" array, or a bare array of numbers.
+func ReadParams(path string) ([]float64, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("--init: %w", err)
+	}
+	var probe struct {
+		Format string    `json:"format"`
+		Params []float64 `json:"params"`
+	}
+	if err := json.Unmarshal(b, &probe); err == nil {
+		if probe.Format == FileFormat {
+			_, m, err := DecodeModelFile(bytes.NewReader(b))
+			if err != nil {
+				return nil, fmt.Errorf("--init %s: %v", path, err)
+			}
+			return m.Params(), nil
+		}
+		if probe.Params != nil {
+			return probe.Params, nil
+		}
+	}
+	var arr []float64
+	if err := json.Unmarshal(b, &arr); err != nil {
+		return nil, fmt.Errorf("--init %s: want a born model file, {\"params\": [...]} or an array of numbers", path)
+	}
+	return arr, nil
+}
+
+// OpenRun reads the run in dir, to resume or inspect it.
+func OpenRun(dir string) (*Run, error) {
+	mf, m, err := ReadModelFile(filepath.Join(dir, ModelFileName))
+	if err != nil {
+		return nil, err
+	}
+	if mf.Settings == nil || mf.Data == nil || mf.Train == nil {
+		return nil, fmt.Errorf("%s: not a training run (no settings, data or training state)", filepath.Join(dir, ModelFileName))
+	}
+	data, err := ParseDataset(mf.Data.Spec)
+	if err != nil {
+		return nil, fmt.Errorf("the run's data: %w", err)
+	}
+	if data.Digest != mf.Data.Digest {
+		return nil, fmt.Errorf("the data file %s changed since the run started (its SHA-256 differs); restore it to resume", strings.TrimPrefix(mf.Data.Spec, "file:"))
+	}
+	r := &Run{Dir: dir, Spec: *mf.Settings, Data: data, Model: m, State: *mf.Train, Metrics: mf.Metrics}
+	if v, ok := mf.Versions["born"]; ok {
+		r.Program = v
+	}
+	f, err := os.Open(filepath.Join(dir, HistoryFileName))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	h, err := ReadHistory(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, HistoryFileName), err)
+	}
+	// Rows after the checkpoint (written before a crash) are recomputed.
+	for len(h) > 0 && h[len(h)-1].Step >= r.State.Step && !r.State.Done {
+		h = h[:len(h)-1]
+	}
+	r.History = h
+	return r, nil
+}
+
+// Train trains the run to Spec.Steps, checkpointing into Dir; onRecord (may
+// be nil) sees every history row. See Trainer.Run for the errors.
+func (r *Run) Train(ctx context.Context, workers int, onRecord func(Record)) error {
+	t := &Trainer{Model: r.Model, Data: r.Data, Config: r.Spec.TrainConfig(workers), State: r.State, History: r.History, OnRecord: onRecord}
+	t.OnCheckpoint = func() error {
+		r.State, r.History = t.State, t.History
+		return r.Save()
+	}
+	err := t.Run(ctx)
+	if err != nil {
+		return err
+	}
+	r.State, r.History = t.State, t.History
+	k, kerr := NewKernel(r.Data.Bits, r.Data.Metric, r.Spec.Sigmas)
+	if kerr != nil || r.Data.Bits > MaxExactBits {
+		k = nil
+	}
+	if r.Metrics, err = Evaluate(r.Model, r.Data, k); err != nil {
+		return err
+	}
+	return r.Save()
+}
+
+// Save writes history.csv and then model.json, each atomically.
+func (r *Run) Save() error {
+	if err := WriteFileAtomic(filepath.Join(r.Dir, HistoryFileName), func(w io.Writer) error {
+		return WriteHistory(w, r.History)
+	}); err != nil {
+		return err
+	}
+	mf, err := NewModelFile(r.Model)
+	if err != nil {
+		return err
+	}
+	spec, st := r.Spec, r.State
+	mf.Settings, mf.Train, mf.Data, mf.Metrics = &spec, &st, r.Data.Info(), r.Metrics
+	mf.Versions = Versions(r.Program)
+	return WriteFileAtomic(filepath.Join(r.Dir, ModelFileName), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(mf)
+	})
+}
+
+// WriteFileAtomic writes a file through write to a temporary name in the
+// same directory and renames it into place, so that readers see the old or
+// the new contents, never a part.
+func WriteFileAtomic(path string, write func(io.Writer) error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	err = f.Chmod(0o644) // CreateTemp makes the file private
+	if err == nil {
+		err = write(f)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// historyHeader is the header of history.csv.
+var historyHeader = []string{"step", "loss", "kl", "valid_mass", "wall_seconds"}
+
+// WriteHistory writes a history as CSV with the columns step, loss, kl,
+// valid_mass (the model's mass on the data's support: the valid patterns
+// for bas) and wall_seconds. Numbers are written so that they read back
+// exactly.
+func WriteHistory(w io.Writer, h []Record) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(historyHeader); err != nil {
+		return err
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for _, r := range h {
+		if err := cw.Write([]string{strconv.Itoa(r.Step), f(r.Loss), f(r.KL), f(r.ValidMass), f(r.Wall)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ReadHistory reads a history written by WriteHistory.
+func ReadHistory(rd io.Reader) ([]Record, error) {
+	cr := csv.NewReader(rd)
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(historyHeader, ",") {
+		return nil, errors.New("not a training history: the header must be " + strings.Join(historyHeader, ","))
+	}
+	var out []Record
+	for i, row := range rows[1:] {
+		var r Record
+		var err error
+		if r.Step, err = strconv.Atoi(row[0]); err != nil {
+			return nil, fmt.Errorf("line %d: %v", i+2, err)
+		}
+		vals := []*float64{&r.Loss, &r.KL, &r.ValidMass, &r.Wall}
+		for j, p := range vals {
+			if *p, err = strconv.ParseFloat(row[j+1], 64); err != nil {
+				return nil, fmt.Errorf("line %d: %v", i+2, err)
+			}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

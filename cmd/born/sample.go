@@ -1,0 +1,156 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"born/bornmachine"
+	"born/bornmachine/figures"
+	"born/circuit"
+)
+
+type sampleOptions struct {
+	out, errOut io.Writer
+
+	model  string
+	shots  int
+	seed   uint64
+	format string
+	file   string // for png
+}
+
+// maxGridSamples is the largest number of samples a png grid draws.
+const maxGridSamples = 1024
+
+func newSampleCmd(runF func(*sampleOptions) error) *cobra.Command {
+	opts := &sampleOptions{}
+	cmd := &cobra.Command{
+		Use:   "sample MODEL.json",
+		Short: "Draw samples from a trained Born machine",
+		Long: `Draw samples from a trained model (a model.json written by born train, or
+its run directory).
+
+--format text prints each sampled bitstring (q[n-1]...q[0]) with its count
+and frequency, most frequent first; json prints {"bits", "shots", "seed",
+"counts": {"0101": 12, ...}, "samples": ["0101", ...]} with the samples in
+the order drawn; png draws the samples as images in a grid (the model must
+have been trained on image data, bas:RxC), framing invalid patterns in red,
+into --out (default samples.png). The same --seed gives the same samples.`,
+		Example: `  born sample runs/20260101-120000/model.json --shots 20
+  born sample runs/20260101-120000 --shots 100 --format png --out bas.png`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.out, opts.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.model = args[0]
+			if runF != nil {
+				return runF(opts)
+			}
+			return runSample(opts)
+		},
+	}
+	f := cmd.Flags()
+	f.IntVar(&opts.shots, "shots", 1000, "number of samples")
+	f.Uint64Var(&opts.seed, "seed", 1, "random seed; the same seed gives the same samples")
+	f.StringVar(&opts.format, "format", "text", "output: text, json or png")
+	f.StringVar(&opts.file, "out", "samples.png", "image file for --format png")
+	return cmd
+}
+
+func runSample(opts *sampleOptions) error {
+	switch opts.format {
+	case "text", "json", "png":
+	default:
+		return fmt.Errorf("--format %q: use text, json or png", opts.format)
+	}
+	if opts.shots < 1 {
+		return fmt.Errorf("--shots %d: need at least 1 sample", opts.shots)
+	}
+	path := opts.model
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		path = filepath.Join(path, bornmachine.ModelFileName)
+	}
+	mf, m, err := bornmachine.ReadModelFile(path)
+	if err != nil {
+		return err
+	}
+	var data *bornmachine.Dataset
+	if opts.format == "png" {
+		if mf.Data == nil || mf.Data.Rows == 0 || mf.Data.Cols == 0 {
+			spec := "unknown data"
+			if mf.Data != nil {
+				spec = mf.Data.Spec
+			}
+			return fmt.Errorf("--format png draws images, but this model was trained on %s, not on image data (bas:RxC); use text or json", spec)
+		}
+		if data, err = bornmachine.BarsAndStripes(mf.Data.Rows, mf.Data.Cols); err != nil {
+			return err
+		}
+	}
+	samples, err := m.Sample(opts.shots, opts.seed)
+	if err != nil {
+		return err
+	}
+	n := m.NumBits()
+	switch opts.format {
+	case "png":
+		draw := samples
+		if len(draw) > maxGridSamples {
+			fmt.Fprintf(opts.errOut, "note: drawing the first %d of %d samples\n", maxGridSamples, len(draw))
+			draw = draw[:maxGridSamples]
+		}
+		valid := func(x uint64) bool { return data.Prob(x) > 0 }
+		if err := bornmachine.WriteFileAtomic(opts.file, func(w io.Writer) error {
+			return figures.SampleGrid(w, draw, data.Rows, data.Cols, valid)
+		}); err != nil {
+			return err
+		}
+		var nvalid int
+		for _, x := range draw {
+			if valid(x) {
+				nvalid++
+			}
+		}
+		fmt.Fprintf(opts.out, "wrote %s: %d samples of %dx%d images, %d valid\n", opts.file, len(draw), data.Rows, data.Cols, nvalid)
+		return nil
+	case "json":
+		counts := map[string]int{}
+		strs := make([]string, len(samples))
+		for i, x := range samples {
+			strs[i] = circuit.FormatBits(x, n)
+			counts[strs[i]]++
+		}
+		return writeJSON(opts.out, struct {
+			Bits    int            `json:"bits"`
+			Shots   int            `json:"shots"`
+			Seed    uint64         `json:"seed"`
+			Counts  map[string]int `json:"counts"`
+			Samples []string       `json:"samples"`
+		}{n, opts.shots, opts.seed, counts, strs})
+	}
+	counts := map[uint64]int{}
+	for _, x := range samples {
+		counts[x]++
+	}
+	keys := make([]uint64, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if counts[keys[i]] != counts[keys[j]] {
+			return counts[keys[i]] > counts[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	fmt.Fprintf(opts.out, "# %d samples from %s, seed %d; qubits %s\n", opts.shots, path, opts.seed, qubitOrder(n))
+	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, k := range keys {
+		fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", circuit.FormatBits(k, n), counts[k], float64(counts[k])/float64(opts.shots))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"born/bornmachine"
+	"born/bornmachine/figures"
+)
+
+type trainOptions struct {
+	out, errOut io.Writer
+	ctx         context.Context // nil: cancelled by SIGINT and SIGTERM
+
+	spec     bornmachine.RunSpec
+	sigmas   string
+	dir      string
+	resume   string
+	quiet    bool
+	workers  int
+	changed  func(flag string) bool
+	progress bool // draw a progress bar on errOut
+}
+
+// resumeFlags are the flags that may accompany --resume.
+var resumeFlags = map[string]bool{"resume": true, "steps": true, "quiet": true, "workers": true}
+
+func newTrainCmd(runF func(*trainOptions) error) *cobra.Command {
+	opts := &trainOptions{spec: bornmachine.DefaultRunSpec()}
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a quantum circuit Born machine on data",
+		Long: `Train a quantum circuit Born machine (Liu & Wang, PRA 98, 062324, 2018) on data.
+
+Without flags it trains BAS 2x3 on a depth-7 circuit (132 parameters), the
+reference code's demo, in seconds.
+
+Data (--data): bas:RxC (bars and stripes, pixel (i,j) is qubit i*C+j),
+gauss:N[:mu,sigma] (a discretised Gaussian on 0..2^N-1) or file:PATH (one
+bitstring q[n-1]...q[0] per line, or bitstring,weight).
+Circuit (--ansatz): qcbm:DEPTH[:PAIRS] (DEPTH+1 layers of Rz Rx Rz with CNOT
+entanglers on PAIRS = chowliu (default), line, ring, grid or a list 0-1,1-2) or
+hea:DEPTH (Ry Rz layers with CZ ladders); or (--circuit) an OpenQASM file whose
+input parameters are trained.
+
+The run directory (--out, default runs/<timestamp>) receives model.json,
+history.csv (step, loss, kl, valid_mass, wall_seconds), circuit.qasm (OpenQASM
+3, trained parameters bound), loss.png and distribution.png; model.json and history.csv are rewritten atomically every
+--checkpoint-every steps and on SIGINT/SIGTERM, and --resume DIR continues a
+run exactly where it stopped. When training ends, one line of JSON goes to
+stdout: {"out", "data", "ansatz" or "circuit", "params", "steps", "stop"
+(steps, tol or lbfgs: <status>), "loss" (the last history row's), "kl", "nll",
+"valid_mass" (model mass on the data's support: the valid patterns of bas),
+"mmd" (exact, for the mmd loss), "seconds"}. A progress bar goes to stderr when
+it is a terminal (--quiet turns it off).`,
+		Example: `  born train
+  born train --data bas:3x3 --ansatz qcbm:10 --grad adjoint --steps 1000
+  born train --data bas:2x2 --ansatz qcbm:4 --shots 1000
+  born train --data gauss:10 --ansatz qcbm:10:line --sigmas 0.25,10,1000 --grad adjoint
+  born train --resume runs/20260101-120000 --steps 2000`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.out, opts.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			opts.changed = cmd.Flags().Changed
+			opts.progress = !opts.quiet && isTerminal(opts.errOut)
+			if runF != nil {
+				return runF(opts)
+			}
+			return runTrain(opts)
+		},
+	}
+	s := &opts.spec
+	f := cmd.Flags()
+	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma] or file:PATH")
+	f.StringVar(&s.Ansatz, "ansatz", s.Ansatz, "circuit: qcbm:DEPTH[:PAIRS] or hea:DEPTH")
+	f.StringVar(&s.Circuit, "circuit", "", "OpenQASM file of the circuit instead of --ansatz; its input parameters are trained")
+	f.StringVar(&s.Init, "init", "", "JSON file of initial parameters (a model.json, {\"params\": [...]} or an array); default: uniform in [0, 2pi) from --seed")
+	f.StringVar(&s.Loss, "loss", s.Loss, "loss: mmd, kl or nll")
+	f.StringVar(&opts.sigmas, "sigmas", "0.5,1,2,4", "MMD kernel bandwidths, K(x,y) = sum_s exp(-|x-y|^2/(2s))")
+	f.StringVar(&s.Grad, "grad", s.Grad, "gradient: shift (parameter-shift rule) or adjoint")
+	f.IntVar(&s.Shots, "shots", 0, "estimate the loss and the shift gradient from this many samples per circuit run (0: exact)")
+	f.StringVar(&s.Optimizer, "optimizer", s.Optimizer, "optimizer: adam or lbfgs")
+	f.Float64Var(&s.LR, "lr", s.LR, "Adam learning rate")
+	f.IntVar(&s.Steps, "steps", s.Steps, "optimizer steps (L-BFGS iterations) in total")
+	f.Float64Var(&s.Tol, "tol", 0, "stop early once every gradient component is at most this (0: never)")
+	f.Uint64Var(&s.Seed, "seed", s.Seed, "random seed for the initial parameters and all sampling")
+	f.StringVar(&opts.dir, "out", "", "run directory (default runs/<timestamp>)")
+	f.IntVar(&s.CheckpointEvery, "checkpoint-every", s.CheckpointEvery, "steps between checkpoints")
+	f.StringVar(&opts.resume, "resume", "", "continue the run in this directory")
+	f.BoolVar(&opts.quiet, "quiet", false, "no progress bar")
+	f.IntVar(&opts.workers, "workers", 0, "goroutines for the shift gradient (0: all cores); never changes results")
+	return cmd
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func runTrain(opts *trainOptions) error {
+	if opts.workers < 0 {
+		return fmt.Errorf("--workers %d: use 0 (all cores) or a positive count", opts.workers)
+	}
+	var run *bornmachine.Run
+	var err error
+	if opts.resume != "" {
+		for _, name := range []string{"data", "ansatz", "circuit", "init", "loss", "sigmas", "grad", "shots", "optimizer", "lr", "tol", "seed", "out", "checkpoint-every"} {
+			if opts.changed != nil && opts.changed(name) && !resumeFlags[name] {
+				return fmt.Errorf("--%s cannot change when resuming: the run keeps its settings (only --steps, --workers and --quiet may be given with --resume)", name)
+			}
+		}
+		if run, err = bornmachine.OpenRun(opts.resume); err != nil {
+			return err
+		}
+		if opts.changed != nil && opts.changed("steps") {
+			if opts.spec.Steps < run.State.Step {
+				return fmt.Errorf("--steps %d: the run has already done %d steps", opts.spec.Steps, run.State.Step)
+			}
+			run.Spec.Steps = opts.spec.Steps
+		}
+		if run.State.Done && run.State.Step >= run.Spec.Steps {
+			return fmt.Errorf("the run in %s is complete (%d steps); give --steps above %d to train further", opts.resume, run.State.Step, run.State.Step)
+		}
+	} else {
+		if opts.spec.Sigmas, err = bornmachine.ParseSigmas(opts.sigmas); err != nil {
+			return err
+		}
+		if opts.spec.Circuit != "" {
+			if opts.changed != nil && opts.changed("ansatz") {
+				return fmt.Errorf("give --ansatz or --circuit, not both")
+			}
+			opts.spec.Ansatz = ""
+		}
+		dir := opts.dir
+		if dir == "" {
+			dir = filepath.Join("runs", time.Now().Format("20060102-150405"))
+		}
+		run, err = bornmachine.NewRun(dir, opts.spec, version)
+		if run != nil {
+			for _, w := range run.Warnings {
+				fmt.Fprintln(opts.errOut, "warning:", w)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	ctx := opts.ctx
+	if ctx == nil {
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+	}
+	var bar *progressBar
+	var onRecord func(bornmachine.Record)
+	if opts.progress {
+		bar = &progressBar{w: opts.errOut, total: run.Spec.Steps, first: run.State.Step, start: time.Now()}
+		onRecord = bar.update
+	}
+	err = run.Train(ctx, opts.workers, onRecord)
+	if bar != nil {
+		bar.finish()
+	}
+	if errors.Is(err, bornmachine.ErrInterrupted) {
+		if perr := writePlots(run); perr != nil {
+			fmt.Fprintln(opts.errOut, "warning:", perr)
+		}
+		return fmt.Errorf("%v; the checkpoint is saved: continue with born train --resume %s", err, run.Dir)
+	}
+	if err != nil {
+		return err
+	}
+	if err := writePlots(run); err != nil {
+		return err
+	}
+	return writeSummary(opts.out, run)
+}
+
+// writePlots writes circuit.qasm (a QCBM's circuit with the trained
+// parameters bound), loss.png and distribution.png into the run directory.
+func writePlots(run *bornmachine.Run) error {
+	if q, ok := run.Model.(*bornmachine.QCBM); ok {
+		if err := bornmachine.WriteFileAtomic(filepath.Join(run.Dir, "circuit.qasm"), q.WriteQASM); err != nil {
+			return err
+		}
+	}
+	if len(run.History) > 0 {
+		if err := bornmachine.WriteFileAtomic(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
+			return figures.LossPlot(w, run.History, run.Spec.Loss)
+		}); err != nil {
+			return err
+		}
+	}
+	p, err := run.Model.Probabilities()
+	if err != nil {
+		return err
+	}
+	return bornmachine.WriteFileAtomic(filepath.Join(run.Dir, "distribution.png"), func(w io.Writer) error {
+		return figures.DistributionPlot(w, run.Data, p)
+	})
+}
+
+// trainSummary is the JSON line born train prints when it finishes.
+type trainSummary struct {
+	Out       string   `json:"out"`
+	Data      string   `json:"data"`
+	Ansatz    string   `json:"ansatz,omitempty"`
+	Circuit   string   `json:"circuit,omitempty"`
+	Params    int      `json:"params"`
+	Steps     int      `json:"steps"`
+	Stop      string   `json:"stop"`
+	Loss      float64  `json:"loss"`
+	KL        float64  `json:"kl"`
+	NLL       float64  `json:"nll"`
+	ValidMass float64  `json:"valid_mass"`
+	MMD       *float64 `json:"mmd,omitempty"`
+	Seconds   float64  `json:"seconds"`
+}
+
+func writeSummary(w io.Writer, run *bornmachine.Run) error {
+	s := trainSummary{Out: run.Dir, Data: run.Data.Spec, Circuit: run.Spec.Circuit, Params: run.Model.NumParams(), Steps: run.State.Step, Stop: run.State.Stop, Seconds: run.State.Wall}
+	if q, ok := run.Model.(*bornmachine.QCBM); ok && q.Ansatz() != nil {
+		s.Ansatz = q.Ansatz().String()
+	}
+	if len(run.History) > 0 {
+		s.Loss = run.History[len(run.History)-1].Loss
+	}
+	if m := run.Metrics; m != nil {
+		s.KL, s.NLL, s.ValidMass, s.MMD = m.KL, m.NLL, m.ValidMass, m.MMD
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(w, string(b))
+	return err
+}
+
+// progressBar draws "[=====>    ] step 120/1000  loss 1.2e-03  KL 0.123  ETA 12s"
+// on one terminal line, at most ten times a second.
+type progressBar struct {
+	w            io.Writer
+	total, first int
+	start, last  time.Time
+	drawn        bool
+}
+
+func (b *progressBar) update(r bornmachine.Record) {
+	now := time.Now()
+	if b.drawn && now.Sub(b.last) < 100*time.Millisecond && r.Step < b.total {
+		return
+	}
+	b.last, b.drawn = now, true
+	const width = 24
+	frac := float64(r.Step) / float64(max(1, b.total))
+	done := int(frac * width)
+	bar := strings.Repeat("=", done) + strings.Repeat(" ", width-done)
+	if done < width {
+		bar = strings.Repeat("=", done) + ">" + strings.Repeat(" ", width-done-1)
+	}
+	eta := "--"
+	if k := r.Step - b.first; k > 0 {
+		left := time.Duration(float64(now.Sub(b.start)) / float64(k) * float64(b.total-r.Step))
+		eta = left.Round(time.Second).String()
+	}
+	fmt.Fprintf(b.w, "\r[%s] step %d/%d  loss %.3e  KL %.4f  ETA %s   ", bar, r.Step, b.total, r.Loss, r.KL, eta)
+}
+
+func (b *progressBar) finish() {
+	if b.drawn {
+		fmt.Fprintln(b.w)
+	}
+}
