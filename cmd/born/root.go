@@ -37,5 +37,6 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 	root.AddCommand(newSampleCmd(nil))
 	root.AddCommand(newBenchCmd(nil))
 	root.AddCommand(newConvertCmd(nil))
+	root.AddCommand(newCompareCmd(nil))
 	return root
 }
