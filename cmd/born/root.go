@@ -36,6 +36,7 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 	root.AddCommand(newTrainCmd(nil))
 	root.AddCommand(newSampleCmd(nil))
 	root.AddCommand(newBenchCmd(nil))
+	root.AddCommand(newExportCmd(nil))
 	root.AddCommand(newConvertCmd(nil))
 	root.AddCommand(newCompareCmd(nil))
 	return root
