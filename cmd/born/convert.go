@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	"born/internal/atomicfile"
 	"born/qasm"
 )
 
@@ -109,30 +109,5 @@ func runConvert(opts *convertOptions) error {
 		_, err = opts.out.Write(out)
 		return err
 	}
-	return writeFileAtomic(opts.output, out)
-}
-
-// writeFileAtomic writes data to path through a temporary file in the same
-// directory and a rename, so that path never holds a partial file.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Chmod(0o644) // CreateTemp makes the file private
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteBytes(opts.output, out)
 }

@@ -38,6 +38,7 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 	root.AddCommand(newBenchCmd(nil))
 	root.AddCommand(newExportCmd(nil))
 	root.AddCommand(newConvertCmd(nil))
+	root.AddCommand(newSweepCmd())
 	root.AddCommand(newCompareCmd(nil))
 	return root
 }

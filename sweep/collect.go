@@ -1,0 +1,222 @@
+package sweep
+
+import (
+	"encoding/csv"
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Table is the collected outcome of a sweep: one row per trained model of
+// every finished task, and the tasks still missing.
+type Table struct {
+	Command string     `json:"command"`
+	Keys    []string   `json:"keys"`
+	Rows    []TableRow `json:"rows"`
+	Missing []int      `json:"missing"`
+	Tasks   int        `json:"tasks"`
+}
+
+// TableRow is one model of one task.
+type TableRow struct {
+	Task    int               `json:"task"`
+	Values  map[string]string `json:"values"`
+	Repeat  int               `json:"repeat"`
+	Seed    uint64            `json:"seed"`
+	Seconds float64           `json:"seconds"`
+	Row
+}
+
+// Collect gathers the results of every finished task.
+func (d *Dir) Collect() (*Table, error) {
+	t := &Table{Command: d.Spec.Command, Keys: d.Spec.Keys, Tasks: d.Spec.NumTasks()}
+	for id := 0; id < t.Tasks; id++ {
+		if !d.Done(id) {
+			t.Missing = append(t.Missing, id)
+			continue
+		}
+		r, err := d.ReadResult(id)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range r.Rows {
+			t.Rows = append(t.Rows, TableRow{Task: id, Values: r.Task.Values, Repeat: r.Task.Repeat, Seed: r.Task.Seed,
+				Seconds: r.Seconds, Row: row})
+		}
+	}
+	return t, nil
+}
+
+func (t *Table) header() []string {
+	h := []string{"task"}
+	h = append(h, t.Keys...)
+	return append(h, "repeat", "seed", "model", "params", "steps", "kl", "nll", "valid_mass", "mmd", "seconds")
+}
+
+func (t *Table) cells(r TableRow) []string {
+	c := []string{strconv.Itoa(r.Task)}
+	for _, k := range t.Keys {
+		c = append(c, r.Values[k])
+	}
+	return append(c, strconv.Itoa(r.Repeat), strconv.FormatUint(r.Seed, 10), r.Model, strconv.Itoa(r.Params),
+		strconv.Itoa(r.Steps), fmt.Sprintf("%.6g", r.KL), fmt.Sprintf("%.6g", r.NLL), fmt.Sprintf("%.6g", r.ValidMass),
+		fmt.Sprintf("%.6g", r.MMD), fmt.Sprintf("%.2f", r.Seconds))
+}
+
+// WriteText writes the table aligned for people, and names missing tasks.
+func (t *Table) WriteText(w io.Writer) error {
+	rows := [][]string{t.header()}
+	for _, r := range t.Rows {
+		rows = append(rows, t.cells(r))
+	}
+	width := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			width[i] = max(width[i], len(c))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		for i, c := range row {
+			b.WriteString(c + strings.Repeat(" ", width[i]-len(c)))
+			if i < len(row)-1 {
+				b.WriteString("  ")
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+	done := t.Tasks - len(t.Missing)
+	if len(t.Missing) > 0 {
+		_, err := fmt.Fprintf(w, "%d of %d tasks finished; missing: %s\n", done, t.Tasks, Ranges(t.Missing))
+		return err
+	}
+	_, err := fmt.Fprintf(w, "all %d tasks finished\n", t.Tasks)
+	return err
+}
+
+// WriteCSV writes the table as CSV.
+func (t *Table) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.header()); err != nil {
+		return err
+	}
+	for _, r := range t.Rows {
+		if err := cw.Write(t.cells(r)); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+var palette = []color.RGBA{
+	{R: 31, G: 119, B: 180, A: 255}, {R: 255, G: 127, B: 14, A: 255}, {R: 44, G: 160, B: 44, A: 255},
+	{R: 214, G: 39, B: 40, A: 255}, {R: 148, G: 103, B: 189, A: 255}, {R: 140, G: 86, B: 75, A: 255},
+}
+
+// Plot writes a PNG of the final KL against the first swept key (one line
+// per combination of the other keys and the model; the mean over repeats,
+// with the individual runs as points).
+func (t *Table) Plot(w io.Writer) error {
+	p := plot.New()
+	key := t.Keys[0]
+	p.Title.Text = "final KL(data || model) over the sweep"
+	p.X.Label.Text = key
+	p.Y.Label.Text = "KL (nats)"
+	p.Add(plotter.NewGrid())
+	p.Legend.Top = true
+	xs := map[string]int{}
+	var labels []string
+	for _, r := range t.Rows {
+		v := r.Values[key]
+		if _, ok := xs[v]; !ok {
+			xs[v] = len(labels)
+			labels = append(labels, v)
+		}
+	}
+	type series struct {
+		name   string
+		sum    map[int]float64
+		n      map[int]int
+		points plotter.XYs
+	}
+	var order []string
+	all := map[string]*series{}
+	for _, r := range t.Rows {
+		var parts []string
+		for _, k := range t.Keys[1:] {
+			parts = append(parts, k+"="+r.Values[k])
+		}
+		if t.Command == "compare" || len(t.Keys) == 1 {
+			parts = append(parts, r.Model)
+		}
+		name := strings.Join(parts, " ")
+		s := all[name]
+		if s == nil {
+			s = &series{name: name, sum: map[int]float64{}, n: map[int]int{}}
+			all[name] = s
+			order = append(order, name)
+		}
+		x := xs[r.Values[key]]
+		if r.KL > 0 && !math.IsInf(r.KL, 0) {
+			s.sum[x] += r.KL
+			s.n[x]++
+			s.points = append(s.points, plotter.XY{X: float64(x), Y: r.KL})
+		}
+	}
+	positive := false
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, name := range order {
+		s := all[name]
+		var line plotter.XYs
+		for x := range labels {
+			if s.n[x] > 0 {
+				line = append(line, plotter.XY{X: float64(x), Y: s.sum[x] / float64(s.n[x])})
+			}
+		}
+		if len(line) == 0 {
+			continue
+		}
+		positive = true
+		for _, pt := range s.points {
+			lo, hi = math.Min(lo, pt.Y), math.Max(hi, pt.Y)
+		}
+		c := palette[i%len(palette)]
+		l, err := plotter.NewLine(line)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width = c, vg.Points(1.5)
+		sc, err := plotter.NewScatter(s.points)
+		if err != nil {
+			return err
+		}
+		sc.Color, sc.Shape = c, draw.CircleGlyph{}
+		p.Add(l, sc)
+		if name != "" {
+			p.Legend.Add(name, l)
+		}
+	}
+	if positive {
+		// A log axis needs a positive range, also for a single point.
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Min, p.Y.Max = lo/2, hi*2
+	}
+	p.NominalX(labels...)
+	p.X.Min, p.X.Max = -0.5, float64(len(labels))-0.5
+	wt, err := p.WriterTo(18*vg.Centimeter, 12*vg.Centimeter, "png")
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
+}

@@ -1,0 +1,307 @@
+package sweep
+
+import (
+	"born/internal/atomicfile"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Files of a sweep directory.
+const (
+	SpecFile   = "sweep.json" // the sweep's definition and digest
+	TasksDir   = "tasks"      // tasks/ID/ per finished task
+	ResultFile = "result.json"
+	RunDir     = "run" // the command's own output, inside tasks/ID/
+)
+
+// Dir is a sweep's result directory.
+type Dir struct {
+	Path string
+	Spec *Spec
+}
+
+type dirFile struct {
+	Format string `json:"format"` // "born-sweep"
+	Digest string `json:"digest"`
+	Spec   *Spec  `json:"spec"`
+	Tasks  int    `json:"tasks"`
+}
+
+const dirFormat = "born-sweep"
+
+// Open prepares path for spec's results: a new directory is created and
+// claimed for the sweep; an existing one must belong to the same sweep
+// (same digest), so that one sweep never overwrites another's results.
+func Open(path string, spec *Spec) (*Dir, error) {
+	d := &Dir{Path: path, Spec: spec}
+	f := filepath.Join(path, SpecFile)
+	raw, err := os.ReadFile(f)
+	switch {
+	case err == nil:
+		var df dirFile
+		if err := json.Unmarshal(raw, &df); err != nil || df.Format != dirFormat {
+			return nil, fmt.Errorf("%s is not a born sweep directory (%s is unreadable); choose another --out", path, f)
+		}
+		if df.Digest != spec.Digest() {
+			return nil, fmt.Errorf("%s holds the results of another sweep (different command, seed, args or grid); choose another --out", path)
+		}
+		return d, nil
+	case !errors.Is(err, os.ErrNotExist):
+		return nil, err
+	}
+	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("%s is not empty and holds no sweep; choose another --out", path)
+	}
+	if err := os.MkdirAll(filepath.Join(path, TasksDir), 0o755); err != nil {
+		return nil, err
+	}
+	err = atomicfile.Write(f, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(dirFile{Format: dirFormat, Digest: spec.Digest(), Spec: spec, Tasks: spec.NumTasks()})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// OpenExisting opens the sweep directory path, reading its definition.
+func OpenExisting(path string) (*Dir, error) {
+	raw, err := os.ReadFile(filepath.Join(path, SpecFile))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s holds no sweep (no %s); run a task first or check --out", path, SpecFile)
+		}
+		return nil, err
+	}
+	var df dirFile
+	if err := json.Unmarshal(raw, &df); err != nil || df.Format != dirFormat || df.Spec == nil {
+		return nil, fmt.Errorf("%s: not a born sweep file", filepath.Join(path, SpecFile))
+	}
+	return &Dir{Path: path, Spec: df.Spec}, nil
+}
+
+// TaskPath returns the directory of task id's results.
+func (d *Dir) TaskPath(id int) string {
+	return filepath.Join(d.Path, TasksDir, strconv.Itoa(id))
+}
+
+// Done reports whether task id has finished.
+func (d *Dir) Done(id int) bool {
+	_, err := os.Stat(filepath.Join(d.TaskPath(id), ResultFile))
+	return err == nil
+}
+
+// Exec runs born command with args, writing its output directory out.
+type Exec func(command string, args []string, out string) error
+
+// Result is what a finished task leaves in result.json.
+type Result struct {
+	Task    Task    `json:"task"`
+	Command string  `json:"command"`
+	Rows    []Row   `json:"rows"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Row is one trained model's outcome: a train task has one, a compare task
+// one per model.
+type Row struct {
+	Model     string  `json:"model"`
+	Params    int     `json:"params"`
+	Steps     int     `json:"steps"`
+	KL        float64 `json:"kl"`
+	NLL       float64 `json:"nll"`
+	ValidMass float64 `json:"valid_mass"`
+	MMD       float64 `json:"mmd"`
+}
+
+// RunTask runs task id unless it has finished (or force is set), in a
+// temporary directory that is renamed into place when the task succeeds, so
+// a killed task leaves no result and can simply be run again.
+func (d *Dir) RunTask(id int, force bool, exec Exec) (ran bool, err error) {
+	t, err := d.Spec.Task(id)
+	if err != nil {
+		return false, err
+	}
+	final := d.TaskPath(id)
+	if d.Done(id) && !force {
+		return false, nil
+	}
+	tasks := filepath.Join(d.Path, TasksDir)
+	if err := os.MkdirAll(tasks, 0o755); err != nil {
+		return false, err
+	}
+	// Leftovers of killed attempts of this task.
+	if old, _ := filepath.Glob(filepath.Join(tasks, fmt.Sprintf(".%d.tmp-*", id))); len(old) > 0 {
+		for _, o := range old {
+			os.RemoveAll(o)
+		}
+	}
+	var rnd [6]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := filepath.Join(tasks, fmt.Sprintf(".%d.tmp-%s", id, hex.EncodeToString(rnd[:])))
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(tmp)
+	start := time.Now()
+	if err := exec(d.Spec.Command, t.Args, filepath.Join(tmp, RunDir)); err != nil {
+		return true, fmt.Errorf("task %d (%s %s): %w", id, d.Spec.Command, strings.Join(t.Args, " "), err)
+	}
+	res := Result{Task: t, Command: d.Spec.Command, Seconds: time.Since(start).Seconds()}
+	rows, err := readRows(d.Spec.Command, filepath.Join(tmp, RunDir))
+	if err != nil {
+		return true, fmt.Errorf("task %d: %w", id, err)
+	}
+	res.Rows = rows
+	if err := atomicfile.Write(filepath.Join(tmp, ResultFile), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}); err != nil {
+		return true, err
+	}
+	if force {
+		if err := os.RemoveAll(final); err != nil {
+			return true, err
+		}
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return true, fmt.Errorf("task %d: %w", id, err)
+	}
+	return true, nil
+}
+
+// readRows reads the outcome of a train run (model.json) or a comparison
+// (report.json) from its output directory.
+func readRows(command, out string) ([]Row, error) {
+	switch command {
+	case "train":
+		raw, err := os.ReadFile(filepath.Join(out, "model.json"))
+		if err != nil {
+			return nil, err
+		}
+		var mf struct {
+			Kind      string `json:"kind"`
+			NumParams int    `json:"num_params"`
+			Settings  *struct {
+				Ansatz string `json:"ansatz"`
+			} `json:"settings"`
+			Train *struct {
+				Step int `json:"step"`
+			} `json:"train"`
+			Metrics *struct {
+				KL        float64  `json:"kl"`
+				NLL       float64  `json:"nll"`
+				ValidMass float64  `json:"valid_mass"`
+				MMD       *float64 `json:"mmd"`
+			} `json:"metrics"`
+		}
+		if err := json.Unmarshal(raw, &mf); err != nil {
+			return nil, fmt.Errorf("model.json: %v", err)
+		}
+		if mf.Metrics == nil {
+			return nil, fmt.Errorf("model.json has no final metrics: the run did not finish")
+		}
+		r := Row{Model: mf.Kind, Params: mf.NumParams, KL: mf.Metrics.KL, NLL: mf.Metrics.NLL, ValidMass: mf.Metrics.ValidMass}
+		if mf.Settings != nil && mf.Settings.Ansatz != "" {
+			r.Model = mf.Settings.Ansatz
+		}
+		if mf.Train != nil {
+			r.Steps = mf.Train.Step
+		}
+		if mf.Metrics.MMD != nil {
+			r.MMD = *mf.Metrics.MMD
+		}
+		return []Row{r}, nil
+	case "compare":
+		raw, err := os.ReadFile(filepath.Join(out, "report.json"))
+		if err != nil {
+			return nil, err
+		}
+		var rep struct {
+			Summary []struct {
+				Model  string `json:"model"`
+				Params int    `json:"params"`
+				Steps  int    `json:"steps"`
+				KL     struct {
+					Mean float64 `json:"mean"`
+				} `json:"kl"`
+				NLL struct {
+					Mean float64 `json:"mean"`
+				} `json:"nll"`
+				MMD struct {
+					Mean float64 `json:"mean"`
+				} `json:"mmd"`
+				ValidMass struct {
+					Mean float64 `json:"mean"`
+				} `json:"valid_mass"`
+			} `json:"summary"`
+		}
+		if err := json.Unmarshal(raw, &rep); err != nil {
+			return nil, fmt.Errorf("report.json: %v", err)
+		}
+		var rows []Row
+		for _, s := range rep.Summary {
+			rows = append(rows, Row{Model: s.Model, Params: s.Params, Steps: s.Steps, KL: s.KL.Mean, NLL: s.NLL.Mean,
+				ValidMass: s.ValidMass.Mean, MMD: s.MMD.Mean})
+		}
+		return rows, nil
+	}
+	return nil, fmt.Errorf("unknown command %q", command)
+}
+
+// Status lists the finished and missing tasks.
+func (d *Dir) Status() (done, missing []int) {
+	for id := 0; id < d.Spec.NumTasks(); id++ {
+		if d.Done(id) {
+			done = append(done, id)
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	return done, missing
+}
+
+// ReadResult reads the result of a finished task.
+func (d *Dir) ReadResult(id int) (*Result, error) {
+	raw, err := os.ReadFile(filepath.Join(d.TaskPath(id), ResultFile))
+	if err != nil {
+		return nil, err
+	}
+	var r Result
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("task %d: %s: %v", id, ResultFile, err)
+	}
+	return &r, nil
+}
+
+// Ranges prints ids compactly: 0-3,7,9-10.
+func Ranges(ids []int) string {
+	sort.Ints(ids)
+	var parts []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
+			j++
+		}
+		if j == i {
+			parts = append(parts, strconv.Itoa(ids[i]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d-%d", ids[i], ids[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}
