@@ -11,7 +11,9 @@
 // and Wang (PRA 98, 062324, 2018) on any parameterised circuit, usually one
 // built by an Ansatz (the paper's qcbm:DEPTH circuit with Chow-Liu
 // entanglers, or a hardware-efficient hea:DEPTH). Its circuit runs on an
-// Engine; StateVector is the exact one.
+// Engine: StateVector, exact, or MPSEngine, matrix product states (package
+// mps) with a bond cap, for shift gradients; EngineByName reads both. The
+// MPS Born machine of Han et al. is in package mpsbm.
 //
 // # Data, losses and metrics
 //
@@ -41,7 +43,8 @@
 //
 // # Training
 //
-// Trainer runs Adam or L-BFGS (gonum/optimize) on any Model with a
+// Trainer runs Adam or L-BFGS (gonum/optimize) on any Model, or a
+// Sweeper's own steps (OptSweep: the MPS Born machine's sweeps), with a
 // history of loss, KL and valid mass per step; Run keeps a training run in a
 // directory (model.json, history.csv), checkpointed atomically, and resumes
 // it bit for bit (Adam).

@@ -135,6 +135,25 @@ func (m *QCBM) Ansatz() *Ansatz { return m.ansatz }
 // Engine returns the engine the circuit runs on.
 func (m *QCBM) Engine() Engine { return m.engine }
 
+// RunOn runs the circuit at the current parameters on engine eng (nil for
+// the QCBM's own) and returns the new state U(theta)|0...0>: on the MPS
+// engine, the QCBM's state as a matrix product state (MPSOf).
+func (m *QCBM) RunOn(eng Engine) (State, error) {
+	if eng == nil {
+		eng = m.engine
+	}
+	ev, err := m.prog.evaluate(m.theta)
+	if err != nil {
+		return nil, err
+	}
+	st, err := eng.New(m.prog.n)
+	if err != nil {
+		return nil, err
+	}
+	m.prog.apply(st, ev, 0, len(m.prog.blocks))
+	return st, nil
+}
+
 // WriteQASM writes the circuit as an OpenQASM 3 program with the current
 // parameters bound (printed so that they read back bit for bit).
 func (m *QCBM) WriteQASM(w io.Writer) error {

@@ -11,23 +11,29 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // RunSpec is everything that defines a training run; model.json keeps it
 // under "settings" so that a run can be resumed or repeated.
 type RunSpec struct {
-	Data      string    `json:"data"`              // dataset specification (ParseDataset)
-	Ansatz    string    `json:"ansatz,omitempty"`  // ansatz specification (ParseAnsatz), as given
-	Circuit   string    `json:"circuit,omitempty"` // or an OpenQASM file whose inputs are the parameters
-	Init      string    `json:"init,omitempty"`    // file of initial parameters; "" draws them from Seed
-	Engine    string    `json:"engine"`            // statevector
-	Loss      string    `json:"loss"`              // mmd, kl or nll
-	Sigmas    []float64 `json:"sigmas,omitempty"`  // MMD bandwidths
-	Grad      string    `json:"grad"`              // shift or adjoint
-	Shots     int       `json:"shots"`             // 0: exact probabilities
-	Optimizer string    `json:"optimizer"`         // adam or lbfgs
+	Data    string `json:"data"`              // dataset specification (ParseDataset)
+	Ansatz  string `json:"ansatz,omitempty"`  // ansatz specification (ParseAnsatz), as given
+	Circuit string `json:"circuit,omitempty"` // or an OpenQASM file whose inputs are the parameters
+	// Model names a model of a registered builder instead of a circuit
+	// (RegisterBuilder), as in mps:16.
+	Model     string    `json:"model,omitempty"`
+	Cutoff    float64   `json:"cutoff,omitempty"` // relative singular-value cutoff of tensor-network models (0: their default)
+	Init      string    `json:"init,omitempty"`   // file of initial parameters; "" draws them from Seed
+	Engine    string    `json:"engine"`           // statevector, mps or mps:CHI (EngineByName)
+	Loss      string    `json:"loss"`             // mmd, kl or nll
+	Sigmas    []float64 `json:"sigmas,omitempty"` // MMD bandwidths
+	Grad      string    `json:"grad"`             // shift or adjoint
+	Shots     int       `json:"shots"`            // 0: exact probabilities
+	Optimizer string    `json:"optimizer"`        // adam or lbfgs
 	LR        float64   `json:"lr"`
 	Beta1     float64   `json:"beta1"`
 	Beta2     float64   `json:"beta2"`
@@ -67,8 +73,25 @@ func (s *RunSpec) Validate() error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	if (s.Ansatz == "") == (s.Circuit == "") {
+	switch {
+	case s.Model != "" && (s.Ansatz != "" || s.Circuit != ""):
+		return fmt.Errorf("give a model (--model) or a circuit (--ansatz or --circuit), not both")
+	case s.Model == "" && (s.Ansatz == "") == (s.Circuit == ""):
 		return fmt.Errorf("give either an ansatz (--ansatz) or a circuit file (--circuit), not both")
+	}
+	if !(s.Cutoff >= 0) || math.IsInf(s.Cutoff, 0) {
+		return fmt.Errorf("--cutoff %g: must be a finite number >= 0", s.Cutoff)
+	}
+	if s.Model == "" && s.Optimizer == OptSweep {
+		return fmt.Errorf("--optimizer sweep is for tensor-network models (--model mps:CHI); circuits train with adam or lbfgs")
+	}
+	if s.Model != "" {
+		if s.Grad != "" {
+			return fmt.Errorf("--grad is for circuits: the %s model computes its own exact gradients", s.Model)
+		}
+		if s.Shots != 0 {
+			return fmt.Errorf("--shots is for circuits: the %s model trains on exact likelihoods", s.Model)
+		}
 	}
 	switch s.Loss {
 	case LossMMD:
@@ -84,7 +107,7 @@ func (s *RunSpec) Validate() error {
 	default:
 		return fmt.Errorf("unknown loss %q: use mmd, kl or nll", s.Loss)
 	}
-	if s.Grad != GradShift && s.Grad != GradAdjoint {
+	if s.Model == "" && s.Grad != GradShift && s.Grad != GradAdjoint {
 		return fmt.Errorf("unknown gradient %q: use shift or adjoint", s.Grad)
 	}
 	if s.Shots < 0 || s.Shots == 1 {
@@ -122,6 +145,40 @@ const (
 	HistoryFileName = "history.csv"
 )
 
+// Builder builds the initial model of a run whose RunSpec.Model names it,
+// with its initial parameters drawn from spec.Seed.
+type Builder func(spec *RunSpec, data *Dataset) (Model, error)
+
+var (
+	buildersMu sync.RWMutex
+	builders   = map[string]Builder{}
+)
+
+// RegisterBuilder makes NewRun able to build models named kind:ARGS in
+// RunSpec.Model (package mpsbm registers mps).
+func RegisterBuilder(kind string, b Builder) {
+	buildersMu.Lock()
+	defer buildersMu.Unlock()
+	builders[kind] = b
+}
+
+// buildModel builds the model spec.Model names.
+func buildModel(spec *RunSpec, data *Dataset) (Model, error) {
+	kind, _, _ := strings.Cut(spec.Model, ":")
+	buildersMu.RLock()
+	b := builders[kind]
+	var known []string
+	for k := range builders {
+		known = append(known, k)
+	}
+	buildersMu.RUnlock()
+	if b == nil {
+		sort.Strings(known)
+		return nil, fmt.Errorf("unknown model %q (known kinds: %s)", spec.Model, strings.Join(known, ", "))
+	}
+	return b(spec, data)
+}
+
 // NewRun prepares a new run in dir (created if needed; it must not hold a
 // run already): it reads the data, builds the model and draws or reads its
 // initial parameters, and writes the initial checkpoint.
@@ -135,6 +192,16 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	data, err := ParseDataset(spec.Data)
 	if err != nil {
 		return nil, err
+	}
+	if spec.Model != "" {
+		if spec.Init != "" {
+			return nil, fmt.Errorf("--init is for circuits: the %s model draws its initial tensors from --seed", spec.Model)
+		}
+		m, err := buildModel(&spec, data)
+		if err != nil {
+			return nil, err
+		}
+		return startRun(dir, spec, data, m, program, nil)
 	}
 	eng, err := EngineByName(spec.Engine)
 	if err != nil {
@@ -170,6 +237,11 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	} else {
 		m.RandomizeParams(spec.Seed)
 	}
+	return startRun(dir, spec, data, m, program, warnings)
+}
+
+// startRun checks the configuration and writes the initial checkpoint.
+func startRun(dir string, spec RunSpec, data *Dataset, m Model, program string, warnings []string) (*Run, error) {
 	r := &Run{Dir: dir, Spec: spec, Data: data, Model: m, Program: program, Warnings: warnings}
 	// Check the whole configuration before writing anything.
 	if _, err := m.Objective(data, spec.TrainConfig(0).ObjectiveConfig); err != nil {

@@ -15,21 +15,38 @@ import (
 const (
 	OptAdam  = "adam"
 	OptLBFGS = "lbfgs"
+	// OptSweep is the model's own optimizer (a Sweeper's Sweep), such as
+	// the two-site sweeps of the MPS Born machine.
+	OptSweep = "sweep"
 )
+
+// Sweeper is a Model that trains itself, one step at a time, with its own
+// optimizer: a step may change the model's structure (and so its number of
+// parameters), as a sweep of two-site updates of a matrix product state
+// does. Everything that carries over between steps is in the model, so a
+// checkpoint (the model file) resumes exactly.
+type Sweeper interface {
+	Model
+	// Sweep performs training step step (1, 2, ...) on data with the
+	// settings cfg (its LR and Loss) and returns the evaluation at the new
+	// parameters, with Probs when the model has at most MaxExactBits bits.
+	Sweep(step int, data *Dataset, cfg TrainConfig) (Evaluation, error)
+}
 
 // TrainConfig configures Trainer.
 type TrainConfig struct {
 	ObjectiveConfig
-	// Optimizer is adam or lbfgs (gonum/optimize's L-BFGS).
+	// Optimizer is adam, lbfgs (gonum/optimize's L-BFGS) or sweep (a
+	// Sweeper's own steps).
 	Optimizer string
 	// LR, Beta1, Beta2 and Eps are Adam's settings (0.1, 0.9, 0.999, 1e-8
-	// in the paper).
+	// in the paper); LR is also the step size of sweeps.
 	LR, Beta1, Beta2, Eps float64
 	// Steps is the number of optimizer steps (L-BFGS major iterations) to
 	// reach in total, counting steps done before a resume.
 	Steps int
 	// Tol > 0 stops early once the gradient's largest component is at most
-	// Tol.
+	// Tol (sweep: once a step lowers the loss by at most Tol).
 	Tol float64
 	// CheckpointEvery is the number of steps between checkpoints.
 	CheckpointEvery int
@@ -52,8 +69,15 @@ func (c *TrainConfig) Validate() error {
 		if c.Shots > 0 {
 			return fmt.Errorf("lbfgs needs exact gradients: its line search fails on sampled losses; use --optimizer adam with --shots")
 		}
+	case OptSweep:
+		if !(c.LR > 0) || math.IsInf(c.LR, 0) {
+			return fmt.Errorf("--lr %g: the sweep step size must be a finite number > 0", c.LR)
+		}
+		if c.Shots > 0 {
+			return fmt.Errorf("sweeps use exact likelihoods: they take no --shots")
+		}
 	default:
-		return fmt.Errorf("unknown optimizer %q: use adam or lbfgs", c.Optimizer)
+		return fmt.Errorf("unknown optimizer %q: use adam, lbfgs or sweep", c.Optimizer)
 	}
 	if c.Steps < 1 {
 		return fmt.Errorf("--steps %d: need at least 1 step", c.Steps)
@@ -142,15 +166,18 @@ func (t *Trainer) checkpoint() error {
 	return t.OnCheckpoint()
 }
 
-// record appends the row for step from an evaluation at theta.
+// record appends the row for step from an evaluation at theta (nil: the
+// model's current parameters).
 func (t *Trainer) record(step int, theta []float64, ev Evaluation) error {
 	r := Record{Step: step, Loss: ev.Loss, Wall: t.wall()}
 	p := ev.Probs
 	if p != nil {
 		r.KL, r.ValidMass = KLDivergence(t.Data, p), ValidMass(t.Data, p)
 	} else {
-		if err := t.Model.SetParams(theta); err != nil {
-			return err
+		if theta != nil {
+			if err := t.Model.SetParams(theta); err != nil {
+				return err
+			}
 		}
 		m, err := Evaluate(t.Model, t.Data, nil)
 		if err != nil {
@@ -196,10 +223,69 @@ func (t *Trainer) Run(ctx context.Context) error {
 		return nil
 	}
 	t.State.Done, t.State.Stop = false, ""
-	if t.Config.Optimizer == OptLBFGS {
+	switch t.Config.Optimizer {
+	case OptLBFGS:
 		return t.runLBFGS(ctx, obj)
+	case OptSweep:
+		return t.runSweep(ctx, obj)
 	}
 	return t.runAdam(ctx, obj)
+}
+
+// runSweep trains a Sweeper with its own steps.
+func (t *Trainer) runSweep(ctx context.Context, obj Objective) error {
+	sw, ok := t.Model.(Sweeper)
+	if !ok {
+		return fmt.Errorf("the %s model has no sweep optimizer: use --optimizer adam or lbfgs", t.Model.Kind())
+	}
+	c := &t.Config
+	if len(t.History) == 0 || t.History[len(t.History)-1].Step < t.State.Step {
+		ev, err := obj.Eval(t.State.Step+1, t.Model.Params(), nil)
+		if err != nil {
+			return fmt.Errorf("step %d: %w", t.State.Step, err)
+		}
+		if !finite(ev.Loss) {
+			return &NonFiniteError{Step: t.State.Step, Loss: ev.Loss, Checkpoint: t.lastCheckpoint}
+		}
+		if err := t.record(t.State.Step, nil, ev); err != nil {
+			return err
+		}
+	}
+	for t.State.Step < c.Steps {
+		if ctx.Err() != nil {
+			if err := t.checkpoint(); err != nil {
+				return err
+			}
+			return fmt.Errorf("%w at step %d", ErrInterrupted, t.State.Step)
+		}
+		k := t.State.Step
+		prev := t.History[len(t.History)-1].Loss
+		ev, err := sw.Sweep(k+1, t.Data, *c)
+		if err != nil {
+			return fmt.Errorf("step %d: %w", k+1, err)
+		}
+		if !finite(ev.Loss) {
+			return &NonFiniteError{Step: k + 1, Loss: ev.Loss, Checkpoint: t.lastCheckpoint}
+		}
+		t.State.Step = k + 1
+		if err := t.record(k+1, nil, ev); err != nil {
+			return err
+		}
+		if c.Tol > 0 && prev-ev.Loss <= c.Tol {
+			t.State.Stop = "tol"
+			break
+		}
+		if t.State.Step%c.CheckpointEvery == 0 && t.State.Step < c.Steps {
+			if err := t.checkpoint(); err != nil {
+				return err
+			}
+		}
+	}
+	if t.State.Stop == "" {
+		t.State.Stop = "steps"
+	}
+	t.State.Done = true
+	return t.checkpoint()
 }
 
 func (t *Trainer) runAdam(ctx context.Context, obj Objective) error {

@@ -1,7 +1,7 @@
 // Package compare trains Born machines of different families on the same
 // data with the same seeds and reports them side by side on the same
 // metrics: quantum circuits (the QCBM), neural networks (an RBM and a MADE
-// autoregressive flow) and, where registered, tensor networks.
+// autoregressive flow) and tensor networks (an MPS Born machine).
 //
 // It sits above bornmachine and classical, which do not import each other,
 // so that the command line stays a thin layer.
@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"born/bornmachine"
+	"born/bornmachine/mpsbm"
 	"born/classical"
 )
 
@@ -85,6 +86,7 @@ func init() {
 	for _, k := range classical.Kinds {
 		Register(k, Family{Name: "neural network", Train: trainClassical})
 	}
+	Register("mps", Family{Name: "tensor network", Train: trainMPS})
 }
 
 // Kinds returns the registered model kinds.
@@ -163,6 +165,25 @@ func trainClassical(ctx context.Context, spec string, data *bornmachine.Dataset,
 	}
 	return &Trained{Model: res.Model, History: res.History, Steps: set.Steps, Seconds: res.Seconds,
 		Method: res.Method, Note: res.Note, Estimated: res.Estimated}, nil
+}
+
+// trainMPS trains an MPS Born machine by two-site sweeps on the exact NLL
+// (mpsbm's defaults: 40 sweeps, one step each).
+func trainMPS(ctx context.Context, spec string, data *bornmachine.Dataset, seed uint64, steps int, sigmas []float64,
+	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
+	set := mpsbm.DefaultSettings()
+	set.Seed = seed
+	if steps > 0 {
+		set.Sweeps = steps
+	}
+	res, err := mpsbm.Train(ctx, spec, data, set)
+	if err != nil {
+		return nil, err
+	}
+	if progress != nil && len(res.History) > 0 {
+		progress(res.History[len(res.History)-1], set.Sweeps)
+	}
+	return &Trained{Model: res.Model, History: res.History, Steps: set.Sweeps, Seconds: res.Seconds, Method: res.Method}, nil
 }
 
 // Trial is one trained model of a comparison.

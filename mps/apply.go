@@ -155,8 +155,8 @@ func (s *State) apply2(i int, g circuit.Matrix) {
 
 // splitPair factorises the (2dl)×(2dr) two-site matrix th of sites i, i+1
 // by a truncated SVD: site i gets U, site i+1 gets S Vh and becomes the
-// center.
-func (s *State) splitPair(i, m, n int, th []complex128) {
+// center. It returns the discarded weight.
+func (s *State) splitPair(i, m, n int, th []complex128) float64 {
 	u, sv, vh, keep, w, norm := s.truncatedSVD(m, n, th)
 	A, B := &s.sites[i], &s.sites[i+1]
 	A.a = u
@@ -176,6 +176,7 @@ func (s *State) splitPair(i, m, n int, th []complex128) {
 	B.dl = keep
 	s.center = i + 1
 	s.record(w, keep)
+	return w
 }
 
 // truncatedSVD factorises the m×n matrix a = U S Vh keeping the leading

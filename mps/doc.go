@@ -22,6 +22,13 @@
 // sampling (SampleBits; Sample for n <= 64), and mid-circuit Measure,
 // Project and Reset.
 //
+// Tensors: FromTensors builds a state from raw site tensors (canonicalised
+// and normalised), FromCanonical from tensors already in canonical form
+// (bit for bit); Tensors, Site, Center and MoveCenter read and move the
+// gauge; Pair and SetPair merge two neighbouring sites and split them again
+// by a truncated SVD, for two-site algorithms such as the sweeps of an MPS
+// Born machine; Inner is the overlap of two states.
+//
 // Accounting: Stats reports the largest bond reached, the sum of the
 // discarded weights of all truncations and the fidelity estimate
 // prod_i (1 - w_i), with the JSON names max_bond, discarded_weight and

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
 
+	"born/bornmachine/mpsbm"
 	"born/internal/atomicfile"
 	"born/qasm"
 )
@@ -19,6 +21,7 @@ type convertOptions struct {
 	to         string
 	output     string
 	flatten    bool
+	layers     int      // staircase layers for an MPS model (0: up to 4, the best)
 	params     []string // --param NAME=VALUE
 	paramsFile string   // --params FILE.json
 }
@@ -42,12 +45,16 @@ written exactly is refused with an error.
 Input parameters stay inputs in OpenQASM 3 unless bound with --param
 NAME=VALUE or --params FILE.json ({"theta": 0.5, "w": [0.1, 0.2]});
 OpenQASM 2 needs them all bound. --flatten inlines the program's own gate
-definitions. Use "-" as FILE to read standard input. Without -o the result
+definitions. A born model.json converts too: a QCBM's circuit with its
+trained parameters bound, or an MPS Born machine compiled to a staircase of
+two-qubit unitaries (exact for bond dimension 2; otherwise the fidelity
+|<mps|circuit>|^2 is printed on stderr). Use "-" as FILE to read standard input. Without -o the result
 goes to standard output; with -o it replaces OUT atomically.`,
 		Example: `  born convert bell.qasm --to qasm3
   born convert ansatz.qasm --to qasm2 --params theta.json -o ansatz2.qasm
   born convert circuit.qasm --to qasm2 --flatten --param theta=0.5
-  cat prog.qasm | born convert - --to qasm3`,
+  cat prog.qasm | born convert - --to qasm3
+  born convert runs/mps16/model.json --to qasm3 -o mps.qasm`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.in, opts.out, opts.errOut = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
@@ -62,6 +69,7 @@ goes to standard output; with -o it replaces OUT atomically.`,
 	f.StringVar(&opts.to, "to", "", "target version: qasm2 or qasm3 (required)")
 	f.StringVarP(&opts.output, "output", "o", "", "write to this file (atomically) instead of standard output")
 	f.BoolVar(&opts.flatten, "flatten", false, "inline the program's gate definitions")
+	f.IntVar(&opts.layers, "layers", 0, "MPS model: staircase layers of two-qubit unitaries (0: up to 4, keeping the best)")
 	f.StringArrayVar(&opts.params, "param", nil, "bind a parameter: NAME=VALUE (repeatable)")
 	f.StringVar(&opts.paramsFile, "params", "", `bind parameters from a JSON file: {"theta": 0.5, ...}`)
 	return cmd
@@ -92,6 +100,24 @@ func runConvert(opts *convertOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	if bytes.HasPrefix(bytes.TrimSpace(src), []byte("{")) {
+		// A born model.json: a QCBM's circuit with its trained parameters
+		// bound, or an MPS Born machine compiled to a staircase of
+		// two-qubit unitaries.
+		out, comp, err := mpsbm.ModelQASM(bytes.NewReader(src), version, mpsbm.CompileOptions{Layers: opts.layers})
+		if err != nil {
+			return err
+		}
+		if comp != nil {
+			fmt.Fprintf(opts.errOut, "mps: %d staircase layer(s), %d two-qubit unitaries, fidelity |<mps|circuit>|^2 = %.6g (exact: %v)\n",
+				comp.Layers, comp.Unitaries, comp.Fidelity, comp.Exact)
+		}
+		if opts.output == "" || opts.output == "-" {
+			_, err = opts.out.Write(out)
+			return err
+		}
+		return atomicfile.WriteBytes(opts.output, out)
 	}
 	// Converting does not simulate: opaque gates may be applied.
 	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true})

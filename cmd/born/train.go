@@ -17,6 +17,7 @@ import (
 
 	"born/bornmachine"
 	"born/bornmachine/figures"
+	"born/bornmachine/mpsbm"
 )
 
 type trainOptions struct {
@@ -40,8 +41,10 @@ func newTrainCmd(runF func(*trainOptions) error) *cobra.Command {
 	opts := &trainOptions{spec: bornmachine.DefaultRunSpec()}
 	cmd := &cobra.Command{
 		Use:   "train",
-		Short: "Train a quantum circuit Born machine on data",
-		Long: `Train a quantum circuit Born machine (Liu & Wang, PRA 98, 062324, 2018) on data.
+		Short: "Train a quantum circuit or tensor-network Born machine on data",
+		Long: `Train a quantum circuit Born machine (Liu & Wang, PRA 98, 062324, 2018) on data,
+or (--model mps:CHI) a matrix-product-state Born machine (Han et al., PRX 8,
+031012, 2018).
 
 Without flags it trains BAS 2x3 on a depth-7 circuit (132 parameters), the
 reference code's demo, in seconds.
@@ -52,14 +55,22 @@ bitstring q[n-1]...q[0] per line, or bitstring,weight).
 Circuit (--ansatz): qcbm:DEPTH[:PAIRS] (DEPTH+1 layers of Rz Rx Rz with CNOT
 entanglers on PAIRS = chowliu (default), line, ring, grid or a list 0-1,1-2) or
 hea:DEPTH (Ry Rz layers with CZ ladders); or (--circuit) an OpenQASM file whose
-input parameters are trained.
+input parameters are trained. The circuit runs on --engine statevector (exact)
+or mps, mps:CHI (matrix product states; the shift gradient only).
+
+Model (--model mps:CHI): an MPS Born machine p(x) = |Psi(x)|^2 with bond
+dimension at most CHI, trained by sweeps of two-site updates on the exact
+negative log-likelihood (one step = one sweep left to right and back; --lr is
+the largest gradient step on a merged pair, --cutoff the relative
+singular-value cutoff of the splits). Its defaults differ: --optimizer sweep,
+--loss nll, --lr 0.1, --steps 40.
 
 The run directory (--out, default runs/<timestamp>) receives model.json,
 history.csv (step, loss, kl, valid_mass, wall_seconds), circuit.qasm (OpenQASM
 3, trained parameters bound), loss.png and distribution.png; model.json and history.csv are rewritten atomically every
 --checkpoint-every steps and on SIGINT/SIGTERM, and --resume DIR continues a
 run exactly where it stopped. When training ends, one line of JSON goes to
-stdout: {"out", "data", "ansatz" or "circuit", "params", "steps", "stop"
+stdout: {"out", "data", "ansatz", "circuit" or "model", "params", "steps", "stop"
 (steps, tol or lbfgs: <status>), "loss" (the last history row's), "kl", "nll",
 "valid_mass" (model mass on the data's support: the valid patterns of bas),
 "mmd" (exact, for the mmd loss), "seconds"}. A progress bar goes to stderr when
@@ -68,6 +79,8 @@ it is a terminal (--quiet turns it off).`,
   born train --data bas:3x3 --ansatz qcbm:10 --grad adjoint --steps 1000
   born train --data bas:2x2 --ansatz qcbm:4 --shots 1000
   born train --data gauss:10 --ansatz qcbm:10:line --sigmas 0.25,10,1000 --grad adjoint
+  born train --data bas:4x4 --model mps:32 --steps 10
+  born train --data bas:3x3 --ansatz qcbm:6 --engine mps
   born train --resume runs/20260101-120000 --steps 2000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,6 +98,9 @@ it is a terminal (--quiet turns it off).`,
 	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma] or file:PATH")
 	f.StringVar(&s.Ansatz, "ansatz", s.Ansatz, "circuit: qcbm:DEPTH[:PAIRS] or hea:DEPTH")
 	f.StringVar(&s.Circuit, "circuit", "", "OpenQASM file of the circuit instead of --ansatz; its input parameters are trained")
+	f.StringVar(&s.Model, "model", "", "train a tensor-network Born machine instead of a circuit: mps:CHI")
+	f.Float64Var(&s.Cutoff, "cutoff", 0, "mps model: relative singular-value cutoff of the sweeps' splits (0: 1e-8)")
+	f.StringVar(&s.Engine, "engine", s.Engine, "circuit engine: statevector, mps or mps:CHI")
 	f.StringVar(&s.Init, "init", "", "JSON file of initial parameters (a model.json, {\"params\": [...]} or an array); default: uniform in [0, 2pi) from --seed")
 	f.StringVar(&s.Loss, "loss", s.Loss, "loss: mmd, kl or nll")
 	f.StringVar(&opts.sigmas, "sigmas", "0.5,1,2,4", "MMD kernel bandwidths, K(x,y) = sum_s exp(-|x-y|^2/(2s))")
@@ -93,7 +109,7 @@ it is a terminal (--quiet turns it off).`,
 	f.StringVar(&s.Optimizer, "optimizer", s.Optimizer, "optimizer: adam or lbfgs")
 	f.Float64Var(&s.LR, "lr", s.LR, "Adam learning rate")
 	f.IntVar(&s.Steps, "steps", s.Steps, "optimizer steps (L-BFGS iterations) in total")
-	f.Float64Var(&s.Tol, "tol", 0, "stop early once every gradient component is at most this (0: never)")
+	f.Float64Var(&s.Tol, "tol", 0, "stop early once every gradient component is at most this (sweeps: once a sweep lowers the loss by at most this; 0: never)")
 	f.Uint64Var(&s.Seed, "seed", s.Seed, "random seed for the initial parameters and all sampling")
 	f.StringVar(&opts.dir, "out", "", "run directory (default runs/<timestamp>)")
 	f.IntVar(&s.CheckpointEvery, "checkpoint-every", s.CheckpointEvery, "steps between checkpoints")
@@ -120,7 +136,7 @@ func runTrain(opts *trainOptions) error {
 	var run *bornmachine.Run
 	var err error
 	if opts.resume != "" {
-		for _, name := range []string{"data", "ansatz", "circuit", "init", "loss", "sigmas", "grad", "shots", "optimizer", "lr", "tol", "seed", "out", "checkpoint-every"} {
+		for _, name := range []string{"data", "ansatz", "circuit", "model", "cutoff", "engine", "init", "loss", "sigmas", "grad", "shots", "optimizer", "lr", "tol", "seed", "out", "checkpoint-every"} {
 			if opts.changed != nil && opts.changed(name) && !resumeFlags[name] {
 				return fmt.Errorf("--%s cannot change when resuming: the run keeps its settings (only --steps, --workers and --quiet may be given with --resume)", name)
 			}
@@ -146,6 +162,11 @@ func runTrain(opts *trainOptions) error {
 				return fmt.Errorf("give --ansatz or --circuit, not both")
 			}
 			opts.spec.Ansatz = ""
+		}
+		if opts.spec.Model != "" {
+			if err := modelDefaults(opts); err != nil {
+				return err
+			}
 		}
 		dir := opts.dir
 		if dir == "" {
@@ -192,6 +213,33 @@ func runTrain(opts *trainOptions) error {
 	return writeSummary(opts.out, run)
 }
 
+// modelDefaults applies the defaults of a --model run to the flags not
+// given, and refuses circuit flags.
+func modelDefaults(opts *trainOptions) error {
+	changed := func(name string) bool { return opts.changed != nil && opts.changed(name) }
+	for _, name := range []string{"ansatz", "circuit", "engine", "grad", "shots", "init"} {
+		if changed(name) {
+			return fmt.Errorf("--%s is for circuits; --model %s is a tensor-network Born machine", name, opts.spec.Model)
+		}
+	}
+	s := &opts.spec
+	d := mpsbm.DefaultSettings()
+	s.Ansatz, s.Circuit, s.Grad = "", "", ""
+	if !changed("optimizer") {
+		s.Optimizer = bornmachine.OptSweep
+	}
+	if !changed("loss") {
+		s.Loss = d.Loss
+	}
+	if !changed("lr") {
+		s.LR = d.LR
+	}
+	if !changed("steps") {
+		s.Steps = d.Sweeps
+	}
+	return nil
+}
+
 // writePlots writes circuit.qasm (a QCBM's circuit with the trained
 // parameters bound), loss.png and distribution.png into the run directory.
 func writePlots(run *bornmachine.Run) error {
@@ -222,6 +270,7 @@ type trainSummary struct {
 	Data      string   `json:"data"`
 	Ansatz    string   `json:"ansatz,omitempty"`
 	Circuit   string   `json:"circuit,omitempty"`
+	Model     string   `json:"model,omitempty"`
 	Params    int      `json:"params"`
 	Steps     int      `json:"steps"`
 	Stop      string   `json:"stop"`
@@ -234,7 +283,7 @@ type trainSummary struct {
 }
 
 func writeSummary(w io.Writer, run *bornmachine.Run) error {
-	s := trainSummary{Out: run.Dir, Data: run.Data.Spec, Circuit: run.Spec.Circuit, Params: run.Model.NumParams(), Steps: run.State.Step, Stop: run.State.Stop, Seconds: run.State.Wall}
+	s := trainSummary{Out: run.Dir, Data: run.Data.Spec, Circuit: run.Spec.Circuit, Model: run.Spec.Model, Params: run.Model.NumParams(), Steps: run.State.Step, Stop: run.State.Stop, Seconds: run.State.Wall}
 	if q, ok := run.Model.(*bornmachine.QCBM); ok && q.Ansatz() != nil {
 		s.Ansatz = q.Ansatz().String()
 	}

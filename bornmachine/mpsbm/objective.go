@@ -1,0 +1,266 @@
+package mpsbm
+
+import (
+	"fmt"
+	"math"
+
+	"born/bornmachine"
+	"born/mps"
+)
+
+// checkLoss returns the loss name for cfg.Loss: nll or kl (which differ by
+// the data's entropy, a constant).
+func checkLoss(loss string) error {
+	switch loss {
+	case bornmachine.LossNLL, bornmachine.LossKL:
+		return nil
+	}
+	return fmt.Errorf("the MPS Born machine trains on the exact likelihood: use --loss nll or kl, not %q", loss)
+}
+
+func (m *Model) checkData(data *bornmachine.Dataset) error {
+	if data == nil {
+		return fmt.Errorf("mps: no data")
+	}
+	if data.Bits != m.n {
+		return fmt.Errorf("the MPS has %d sites but the data have %d bits; they must match", m.n, data.Bits)
+	}
+	return nil
+}
+
+// Objective returns the exact NLL (loss nll) or KL(data || model) (loss kl)
+// as a function of all tensor entries (the layout of Params) at the
+// model's current bond dimensions, with its exact gradient. The tensors
+// need not be normalised or canonical: Z is contracted exactly.
+func (m *Model) Objective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveConfig) (bornmachine.Objective, error) {
+	if err := m.checkData(data); err != nil {
+		return nil, err
+	}
+	if err := checkLoss(cfg.Loss); err != nil {
+		return nil, err
+	}
+	if cfg.Shots != 0 {
+		return nil, fmt.Errorf("the MPS Born machine's likelihood is exact: it takes no shots")
+	}
+	switch cfg.Grad {
+	case "", "exact", bornmachine.GradShift, bornmachine.GradAdjoint:
+	default:
+		return nil, fmt.Errorf("unknown gradient %q: the MPS Born machine's gradient is exact", cfg.Grad)
+	}
+	return &objective{m: m, data: data, kl: cfg.Loss == bornmachine.LossKL, shapes: m.shapes(), cplx: m.complex, h: data.Entropy()}, nil
+}
+
+type objective struct {
+	m      *Model
+	data   *bornmachine.Dataset
+	kl     bool
+	h      float64
+	shapes [][2]int
+	cplx   bool
+}
+
+func (o *objective) Eval(step int, theta, grad []float64) (bornmachine.Evaluation, error) {
+	ts, err := unflatten(theta, o.shapes, o.cplx)
+	if err != nil {
+		return bornmachine.Evaluation{}, err
+	}
+	if grad != nil && len(grad) != len(theta) {
+		return bornmachine.Evaluation{}, fmt.Errorf("gradient of length %d for %d parameters", len(grad), len(theta))
+	}
+	loss, gs := nllGrad(ts, o.data, grad != nil)
+	if o.kl {
+		loss -= o.h
+	}
+	out := bornmachine.Evaluation{Loss: loss}
+	if len(ts) <= bornmachine.MaxExactBits {
+		if st, err := mps.FromTensors(ts, o.m.options()); err == nil {
+			out.Probs = st.Probabilities()
+		}
+	}
+	if grad != nil {
+		copy(grad, flatten(gs, o.cplx))
+	}
+	return out, nil
+}
+
+// nllGrad returns the NLL -sum_x pi(x) ln(|Psi(x)|^2 / Z) of tensors ts
+// (any gauge, any norm) and, if grad, 2 dNLL/dconj(A) per site: its real
+// and imaginary parts are the derivatives by the real and imaginary parts
+// of each entry.
+func nllGrad(ts []mps.Tensor, data *bornmachine.Dataset, grad bool) (float64, []mps.Tensor) {
+	n := len(ts)
+	// Norm environments EL[b] (bond b, left of site b) and ER[b].
+	el := make([][]complex128, n+1)
+	er := make([][]complex128, n+1)
+	el[0], er[n] = []complex128{1}, []complex128{1}
+	for q := 0; q < n; q++ {
+		el[q+1] = transferLeft(el[q], ts[q])
+	}
+	z := real(el[n][0])
+	if !grad {
+		var nll float64
+		for i, x := range data.States {
+			a := amplitude(ts, x)
+			nll -= data.Probs[i] * math.Log((real(a)*real(a)+imag(a)*imag(a))/z)
+		}
+		return nll, nil
+	}
+	for q := n - 1; q >= 0; q-- {
+		er[q] = transferRight(er[q+1], ts[q])
+	}
+	nd := len(data.States)
+	// Left vectors L[b][i] of each data state at bond b, right vectors R[b][i].
+	lv := make([][][]complex128, n+1)
+	rv := make([][][]complex128, n+1)
+	lv[0], rv[n] = make([][]complex128, nd), make([][]complex128, nd)
+	for i := range nd {
+		lv[0][i], rv[n][i] = []complex128{1}, []complex128{1}
+	}
+	for q := 0; q < n; q++ {
+		lv[q+1] = make([][]complex128, nd)
+		for i, x := range data.States {
+			lv[q+1][i] = leftStep(lv[q][i], ts[q], int(x>>uint(q)&1))
+		}
+	}
+	for q := n - 1; q >= 0; q-- {
+		rv[q] = make([][]complex128, nd)
+		for i, x := range data.States {
+			rv[q][i] = rightStep(rv[q+1][i], ts[q], int(x>>uint(q)&1))
+		}
+	}
+	var nll float64
+	inv := make([]complex128, nd) // pi(x) / conj(Psi(x))
+	for i := range data.States {
+		a := lv[n][i][0]
+		p := real(a)*real(a) + imag(a)*imag(a)
+		nll -= data.Probs[i] * math.Log(p/z)
+		inv[i] = complex(data.Probs[i], 0) / complex(real(a), -imag(a))
+	}
+	gs := make([]mps.Tensor, n)
+	for q, t := range ts {
+		g := mps.Tensor{DL: t.DL, DR: t.DR, A: make([]complex128, len(t.A))}
+		// dZ/dconj(A)[l,s,r] = sum EL[l,l'] A[l',s,r'] ER[r,r'].
+		for l := 0; l < t.DL; l++ {
+			for s := 0; s < 2; s++ {
+				for r := 0; r < t.DR; r++ {
+					var acc complex128
+					for lp := 0; lp < t.DL; lp++ {
+						e := el[q][l*t.DL+lp]
+						if e == 0 {
+							continue
+						}
+						row := t.A[(lp*2+s)*t.DR : (lp*2+s+1)*t.DR]
+						var inner complex128
+						for rp, v := range row {
+							inner += v * er[q+1][r*t.DR+rp]
+						}
+						acc += e * inner
+					}
+					g.A[(l*2+s)*t.DR+r] = 2 * acc / complex(z, 0)
+				}
+			}
+		}
+		for i, x := range data.States {
+			s := int(x >> uint(q) & 1)
+			L, R := lv[q][i], rv[q+1][i]
+			for l, lval := range L {
+				c := 2 * inv[i] * complex(real(lval), -imag(lval))
+				dst := g.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR]
+				for r, rval := range R {
+					dst[r] -= c * complex(real(rval), -imag(rval))
+				}
+			}
+		}
+		gs[q] = g
+	}
+	return nll, gs
+}
+
+// transferLeft returns E'[r, r'] = sum conj(A[l,s,r]) E[l,l'] A[l',s,r'].
+func transferLeft(e []complex128, t mps.Tensor) []complex128 {
+	out := make([]complex128, t.DR*t.DR)
+	for l := 0; l < t.DL; l++ {
+		for lp := 0; lp < t.DL; lp++ {
+			c := e[l*t.DL+lp]
+			if c == 0 {
+				continue
+			}
+			for s := 0; s < 2; s++ {
+				a := t.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR]
+				b := t.A[(lp*2+s)*t.DR : (lp*2+s+1)*t.DR]
+				for r, av := range a {
+					f := c * complex(real(av), -imag(av))
+					row := out[r*t.DR : (r+1)*t.DR]
+					for rp, bv := range b {
+						row[rp] += f * bv
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// transferRight returns E'[l, l'] = sum conj(A[l,s,r]) E[r,r'] A[l',s,r'].
+func transferRight(e []complex128, t mps.Tensor) []complex128 {
+	out := make([]complex128, t.DL*t.DL)
+	tmp := make([]complex128, t.DR)
+	for lp := 0; lp < t.DL; lp++ {
+		for s := 0; s < 2; s++ {
+			b := t.A[(lp*2+s)*t.DR : (lp*2+s+1)*t.DR]
+			// tmp[r] = sum_r' E[r,r'] b[r']
+			for r := range tmp {
+				var acc complex128
+				for rp, bv := range b {
+					acc += e[r*t.DR+rp] * bv
+				}
+				tmp[r] = acc
+			}
+			for l := 0; l < t.DL; l++ {
+				a := t.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR]
+				var acc complex128
+				for r, av := range a {
+					acc += complex(real(av), -imag(av)) * tmp[r]
+				}
+				out[l*t.DL+lp] += acc
+			}
+		}
+	}
+	return out
+}
+
+// leftStep returns v A[:, s, :].
+func leftStep(v []complex128, t mps.Tensor, s int) []complex128 {
+	out := make([]complex128, t.DR)
+	for l, c := range v {
+		if c == 0 {
+			continue
+		}
+		for r, a := range t.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR] {
+			out[r] += c * a
+		}
+	}
+	return out
+}
+
+// rightStep returns A[:, s, :] v.
+func rightStep(v []complex128, t mps.Tensor, s int) []complex128 {
+	out := make([]complex128, t.DL)
+	for l := range out {
+		var acc complex128
+		for r, a := range t.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR] {
+			acc += a * v[r]
+		}
+		out[l] = acc
+	}
+	return out
+}
+
+// amplitude returns Psi(x) = A_0[x_0] ... A_{n-1}[x_{n-1}].
+func amplitude(ts []mps.Tensor, x uint64) complex128 {
+	v := []complex128{1}
+	for q, t := range ts {
+		v = leftStep(v, t, int(x>>uint(q)&1))
+	}
+	return v[0]
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"born/bornmachine"
+	"born/circuit"
+)
+
+// born convert on a model.json: a trained MPS Born machine of bond
+// dimension 2 compiles exactly to a circuit, and a QCBM's circuit comes out
+// with its trained parameters; running either file gives the model's
+// probabilities.
+func TestConvertModel(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"mps", []string{"--model", "mps:2", "--data", "bas:2x2", "--steps", "10"}},
+		{"qcbm", []string{"--ansatz", "qcbm:2", "--data", "bas:2x2", "--steps", "20"}},
+	} {
+		run := filepath.Join(dir, tc.name)
+		if _, _, err := runBorn(t, "", append([]string{"train", "--out", run, "--quiet"}, tc.args...)...); err != nil {
+			t.Fatal(err)
+		}
+		_, m, err := bornmachine.ReadModelFile(filepath.Join(run, bornmachine.ModelFileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := m.Probabilities()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, to := range []string{"qasm2", "qasm3"} {
+			qasmFile := filepath.Join(dir, tc.name+"-"+to+".qasm")
+			_, stderr, err := runBorn(t, "", "convert", filepath.Join(run, bornmachine.ModelFileName), "--to", to, "-o", qasmFile)
+			if err != nil {
+				t.Fatalf("%s %s: %v", tc.name, to, err)
+			}
+			if tc.name == "mps" && !strings.Contains(stderr, "exact: true") {
+				t.Errorf("bond dimension 2 did not compile exactly: %s", stderr)
+			}
+			out, _, err := runBorn(t, "", "run", qasmFile, "--output", "probs", "--format", "json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got struct{ Probabilities map[string]float64 }
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			for x, p := range want {
+				if d := math.Abs(got.Probabilities[circuit.FormatBits(uint64(x), m.NumBits())] - p); d > 1e-10 {
+					t.Errorf("%s %s: P(%04b) = %v, model %v", tc.name, to, x, got.Probabilities[circuit.FormatBits(uint64(x), m.NumBits())], p)
+				}
+			}
+		}
+	}
+}
