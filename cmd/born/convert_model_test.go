@@ -61,3 +61,21 @@ func TestConvertModel(t *testing.T) {
 		}
 	}
 }
+
+// A trained MPS Born machine exports to hardware through its compiled
+// circuit; the export is verified against the circuit by simulation.
+func TestExportMPSModel(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "mps")
+	if _, _, err := runBorn(t, "", "train", "--out", run, "--quiet", "--model", "mps:2", "--data", "bas:2x2", "--steps", "5"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "heron.qasm")
+	stdout, stderr, err := runBorn(t, "", "export", run, "--target", "ibm-heron", "-o", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stderr, "exact: true") || !strings.Contains(stdout+stderr, "verified (read back)") {
+		t.Errorf("stdout: %s\nstderr: %s", stdout, stderr)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"born/bornmachine"
+	"born/bornmachine/mpsbm"
 	"born/circuit"
 	"born/transpile"
 )
@@ -205,9 +206,20 @@ func exportSource(opts *exportOptions) (*circuit.Circuit, map[string]float64, er
 	if err != nil {
 		return nil, nil, err
 	}
+	if mm, ok := m.(*mpsbm.Model); ok {
+		// An MPS Born machine: compile it to a staircase of two-qubit
+		// unitaries first (exact at bond dimension 2).
+		comp, err := mm.Compile(mpsbm.CompileOptions{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: compiling the MPS to a circuit: %w", path, err)
+		}
+		fmt.Fprintf(opts.errOut, "mps: %d staircase layer(s), %d two-qubit unitaries, fidelity |<mps|circuit>|^2 = %.6g (exact: %v)\n",
+			comp.Layers, comp.Unitaries, comp.Fidelity, comp.Exact)
+		return comp.Circuit, map[string]float64{}, nil
+	}
 	qm, ok := m.(*bornmachine.QCBM)
 	if !ok {
-		return nil, nil, fmt.Errorf("%s: a %s model has no circuit to export (only qcbm models do)", path, m.Kind())
+		return nil, nil, fmt.Errorf("%s: a %s model has no circuit to export (qcbm and mps models do)", path, m.Kind())
 	}
 	c := qm.Circuit()
 	theta := qm.Params()
