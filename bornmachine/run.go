@@ -1,6 +1,7 @@
 package bornmachine
 
 import (
+	"born/internal/atomicfile"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -371,29 +372,7 @@ func (r *Run) Save() error {
 // same directory and renames it into place, so that readers see the old or
 // the new contents, never a part.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = f.Chmod(0o644) // CreateTemp makes the file private
-	if err == nil {
-		err = write(f)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, write)
 }
 
 // historyHeader is the header of history.csv.
