@@ -294,3 +294,17 @@ func TestSweepSlurm(t *testing.T) {
 		t.Errorf("Slurm results differ from local ones:\n%+v\n%+v", a, b)
 	}
 }
+
+// The example sweep files stay valid: every flag exists and every value
+// parses.
+func TestSweepExamples(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/sweeps/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no example sweep files")
+	}
+	for _, f := range files {
+		if _, _, err := runBorn(t, "", "sweep", "plan", f); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
