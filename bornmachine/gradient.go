@@ -2,7 +2,6 @@ package bornmachine
 
 import (
 	"math"
-	"math/bits"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -52,6 +51,9 @@ func (pr *program) shiftGrad(eng Engine, ev *evaluation, g []float64, opt shiftO
 	workers := opt.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
+	}
+	if _, ok := eng.(svEngine); ok {
+		pr.prepareSV(ev) // shared, read-only, by every worker's runs
 	}
 	ranges := pr.splitWork(workers)
 	errs := make([]error, len(ranges))
@@ -130,6 +132,11 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 	}
 	pr.apply(pre, ev, 0, lo)
 	work := pre.Clone()
+	// On the state vector: the shifted blocks are prepared into one
+	// reused Gate, and the exact expectation of g is read off the state
+	// without building the probability vector.
+	sv, isSV := work.(svState)
+	var sg statevector.Gate[float64]
 	var rng *rand.Rand
 	var pcg *rand.PCG
 	if opt.shots > 0 {
@@ -147,16 +154,24 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 					return err
 				}
 				work.CopyFrom(pre)
-				work.Apply(pr.withMember(ev, b, o.member, m), bl.targets, bl.controls, bl.ctrlState)
+				if isSV {
+					sg.Set(pr.n, pr.withMember(ev, b, o.member, m), bl.targets, bl.controls, bl.ctrlState)
+					sv.ApplyGate(&sg)
+				} else {
+					work.Apply(pr.withMember(ev, b, o.member, m), bl.targets, bl.controls, bl.ctrlState)
+				}
 				pr.apply(work, ev, b+1, len(pr.blocks))
 				var f float64
-				if opt.shots > 0 {
+				switch {
+				case opt.shots > 0:
 					pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
 					for _, x := range work.Sample(opt.shots, rng) {
 						f += g[x]
 					}
 					f /= float64(opt.shots)
-				} else {
+				case isSV:
+					f = sv.ExpectDiag(g) // the sum below, bit for bit
+				default:
 					for x, p := range work.Probabilities() {
 						f += g[x] * p
 					}
@@ -166,7 +181,7 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 			dv[oi] = d
 		}
 		if b+1 < hi {
-			pre.Apply(ev.bmats[b], bl.targets, bl.controls, bl.ctrlState)
+			pr.apply(pre, ev, b, b+1)
 		}
 	}
 	return nil
@@ -183,23 +198,18 @@ func (pr *program) adjointGrad(ev *evaluation, psi *statevector.State, g []float
 	if err := pr.gradientError(false); err != nil {
 		return nil, err
 	}
-	amps := psi.Amplitudes()
-	for i := range amps {
-		amps[i] *= complex(g[i], 0)
-	}
-	lam, err := statevector.FromAmplitudes(amps)
-	if err != nil {
-		return nil, err
-	}
+	lam := psi.Clone()
+	lam.ScaleReal(g)
 	phi := psi.Clone()
 	dv := make([]float64, len(pr.occs))
 	var r []complex128
+	var dg statevector.Gate[float64] // each block's adjoint, prepared once for phi and lam
 	for b := len(pr.blocks) - 1; b >= 0; b-- {
 		bl := &pr.blocks[b]
-		bd := circuit.Dagger(ev.bmats[b])
-		phi.Apply(bd, bl.targets, bl.controls, bl.ctrlState)
+		dg.Set(pr.n, circuit.Dagger(ev.bmats[b]), bl.targets, bl.controls, bl.ctrlState)
+		phi.ApplyGate(&dg)
 		if bl.occHi > bl.occLo {
-			r = partialInner(r, lam, phi, bl.targets, bl.controls, bl.ctrlState)
+			r = lam.PartialInner(r, phi, bl.targets, bl.controls, bl.ctrlState)
 			for oi := bl.occLo; oi < bl.occHi; oi++ {
 				o := &pr.occs[oi]
 				es, err := pr.shifted(ev, o, math.Pi/o.rule.w)
@@ -215,75 +225,8 @@ func (pr *program) adjointGrad(ev *evaluation, psi *statevector.State, g []float
 			}
 		}
 		if b > 0 {
-			lam.Apply(bd, bl.targets, bl.controls, bl.ctrlState)
+			lam.ApplyGate(&dg)
 		}
 	}
 	return dv, nil
 }
-
-// partialInner returns R (d x d, d = 2^len(targets), row-major) with
-// R[a][b] = sum over the indices i where the controls hold and the targets
-// are 0 of conj(lam[i|off(a)]) phi[i|off(b)], so that
-// <lam| controlled-M |phi> restricted to the controlled subspace is
-// sum_ab M[a][b] R[a][b].
-func partialInner(dst []complex128, lam, phi *statevector.State, targets, controls []int, ctrlState uint64) []complex128 {
-	k := len(targets)
-	d := 1 << uint(k)
-	if cap(dst) < d*d {
-		dst = make([]complex128, d*d)
-	}
-	dst = dst[:d*d]
-	clear(dst)
-	N := phi.Len()
-	if k == 1 && len(controls) == 0 {
-		stride := 1 << uint(targets[0])
-		var r00, r01, r10, r11 complex128
-		for hi := 0; hi < N; hi += 2 * stride {
-			for i := hi; i < hi+stride; i++ {
-				l0, l1 := conj(lam.Amplitude(i)), conj(lam.Amplitude(i+stride))
-				p0, p1 := phi.Amplitude(i), phi.Amplitude(i+stride)
-				r00 += l0 * p0
-				r01 += l0 * p1
-				r10 += l1 * p0
-				r11 += l1 * p1
-			}
-		}
-		dst[0], dst[1], dst[2], dst[3] = r00, r01, r10, r11
-		return dst
-	}
-	off := make([]int, d)
-	var tmask, cmask, cval int
-	for j, t := range targets {
-		tmask |= 1 << uint(t)
-		h := 1 << uint(j)
-		for s := 0; s < h; s++ {
-			off[h+s] = off[s] | 1<<uint(t)
-		}
-	}
-	for i, c := range controls {
-		cmask |= 1 << uint(c)
-		if ctrlState>>uint(i)&1 == 1 {
-			cval |= 1 << uint(c)
-		}
-	}
-	fixed := tmask | cmask
-	x := 0
-	lv := make([]complex128, d)
-	pv := make([]complex128, d)
-	for c := N >> uint(bits.OnesCount(uint(fixed))); c > 0; c-- {
-		i := x | cval
-		for s, o := range off {
-			lv[s] = conj(lam.Amplitude(i | o))
-			pv[s] = phi.Amplitude(i | o)
-		}
-		for a := range d {
-			for b := range d {
-				dst[a*d+b] += lv[a] * pv[b]
-			}
-		}
-		x = ((x | fixed) + 1) &^ fixed
-	}
-	return dst
-}
-
-func conj(z complex128) complex128 { return complex(real(z), -imag(z)) }

@@ -6,6 +6,7 @@ import (
 	"math/cmplx"
 
 	"born/circuit"
+	"born/statevector"
 )
 
 // program is a circuit compiled for training: its lowered instructions
@@ -162,6 +163,26 @@ type evaluation struct {
 	vals  [][]float64      // parameter values per instruction
 	mats  []circuit.Matrix // instruction matrices
 	bmats []circuit.Matrix // block matrices
+
+	// The block matrices prepared for the state-vector engine's kernels,
+	// made (by prepareSV) when many runs will share them: a shift gradient
+	// applies each block hundreds of times. Read-only once made.
+	svGates []statevector.Gate[float64]
+}
+
+// prepareSV prepares ev's block matrices for n-qubit double-precision
+// state vectors, for apply to use. It must not run concurrently with
+// apply on the same evaluation.
+func (pr *program) prepareSV(ev *evaluation) {
+	if ev.svGates != nil {
+		return
+	}
+	gs := make([]statevector.Gate[float64], len(pr.blocks))
+	for b := range pr.blocks {
+		bl := &pr.blocks[b]
+		gs[b].Set(pr.n, ev.bmats[b], bl.targets, bl.controls, bl.ctrlState)
+	}
+	ev.svGates = gs
 }
 
 // instrMatrix returns the target matrix of in with parameter values vals.
@@ -229,8 +250,16 @@ func (pr *program) evaluate(theta []float64) (*evaluation, error) {
 	return ev, nil
 }
 
-// apply applies blocks [from, to) to st.
+// apply applies blocks [from, to) to st: one Apply per block, or, on the
+// state-vector engine once prepareSV has run, the prepared gates (the same
+// kernels, so the same results).
 func (pr *program) apply(st State, ev *evaluation, from, to int) {
+	if sv, ok := st.(svState); ok && ev.svGates != nil {
+		for b := from; b < to; b++ {
+			sv.ApplyGate(&ev.svGates[b])
+		}
+		return
+	}
 	for b := from; b < to; b++ {
 		bl := &pr.blocks[b]
 		st.Apply(ev.bmats[b], bl.targets, bl.controls, bl.ctrlState)

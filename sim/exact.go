@@ -55,7 +55,11 @@ func ExactObserve[S State[S]](newState func(n int) (S, error), l *circuit.Lowere
 			e.finalMask |= 1 << uint(c)
 		}
 	}
-	if err := e.walk(st, 0, make([]bool, l.NumClbits), 1); err != nil {
+	// Up to the first branching instruction there is one state.
+	if err := runUnitaries(pr, st, vals, pr.settled); err != nil {
+		return nil, nil, err
+	}
+	if err := e.walk(st, pr.settled, make([]bool, l.NumClbits), 1); err != nil {
 		return nil, nil, err
 	}
 	return e.classical, e.probs, nil

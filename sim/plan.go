@@ -25,6 +25,11 @@ type plan struct {
 	// prefix is the number of leading instructions that are deterministic
 	// (unconditioned unitaries and skipped resets).
 	prefix int
+	// settled is the number of leading instructions that leave one final
+	// state when the deferred measurements are read off it: the prefix
+	// extended over deferred and skipped measurements (the whole circuit
+	// when sampled).
+	settled int
 }
 
 // analyze classifies the instructions of l. It depends on l only (not on
@@ -132,6 +137,14 @@ func analyze(l *circuit.Lowered) *plan {
 			break
 		}
 		p.prefix++
+	}
+	for p.settled < n {
+		in := &l.Instrs[p.settled]
+		if len(in.Cond) > 0 || (in.Kind == circuit.IMeasure && !p.deferred[p.settled] && !p.skip[p.settled]) ||
+			(in.Kind == circuit.IReset && !p.skip[p.settled]) {
+			break
+		}
+		p.settled++
 	}
 	return p
 }

@@ -1,6 +1,10 @@
 // Package sim runs lowered circuits (circuit.Lowered) on any engine that
 // implements State: single shots, histograms of many shots, and exact
-// outcome distributions.
+// outcome distributions. Gates are applied one at a time, except that a
+// state that can run a whole pure circuit at once (statevector, which fuses
+// it into a Program) runs the deterministic unitary part that way: the
+// whole circuit when its measurements are terminal, else the gates before
+// the first measurement.
 //
 // Randomness comes from math/rand/v2's PCG seeded by the caller. Counts
 // derives each shot's random stream from (seed, shot index), so its result
@@ -43,12 +47,50 @@ type State[S any] interface {
 // another state's contents, reusing their memory (statevector does).
 type copier[S any] interface{ CopyFrom(S) }
 
+// programRunner is implemented by states that apply a whole pure circuit
+// faster than gate by gate: statevector compiles it into a fused Program.
+// The runner uses it for the unitary stretches it knows to be
+// deterministic (the prefix before the first measurement, or the whole
+// circuit when its measurements are read off the final state); other
+// engines take the gate-by-gate path.
+type programRunner interface {
+	RunLowered(l *circuit.Lowered, vals []float64) error
+}
+
+// runUnitaries applies the unitaries among instructions [0, to) of pr to
+// st: every other instruction there must be one that the caller skips (a
+// skipped reset, or a measurement read off the final state), and none may
+// be conditioned. A state that implements programRunner runs them as one
+// circuit; any other state runs them gate by gate.
+func runUnitaries[S State[S]](pr *program, st S, vals []float64, to int) error {
+	pr.unitaries = pr.unitaries[:0]
+	for i := range to {
+		if pr.l.Instrs[i].Kind == circuit.IUnitary {
+			pr.unitaries = append(pr.unitaries, i)
+		}
+	}
+	if r, ok := any(st).(programRunner); ok && len(pr.unitaries) > 1 {
+		sub := &circuit.Lowered{NumQubits: pr.l.NumQubits, NumSymbols: pr.l.NumSymbols,
+			Instrs: make([]circuit.Instr, len(pr.unitaries))}
+		for j, i := range pr.unitaries {
+			sub.Instrs[j] = pr.l.Instrs[i]
+		}
+		return r.RunLowered(sub, vals)
+	}
+	for _, i := range pr.unitaries {
+		in := &pr.l.Instrs[i]
+		st.Apply(pr.mats[i], in.Targets, in.Controls, in.CtrlState)
+	}
+	return nil
+}
+
 var matX = circuit.Matrix{0, 1, 1, 0}
 
 // program is a lowered circuit with its matrices evaluated.
 type program struct {
 	*plan
-	mats []circuit.Matrix
+	mats      []circuit.Matrix
+	unitaries []int // scratch for runUnitaries
 }
 
 func compile(l *circuit.Lowered, vals []float64) (*program, error) {
@@ -140,7 +182,10 @@ func Run[S State[S]](st S, l *circuit.Lowered, vals []float64, rng *rand.Rand) (
 		return nil, err
 	}
 	cbits := make([]bool, l.NumClbits)
-	run(pr, st, 0, len(l.Instrs), cbits, rng, false)
+	if err := runUnitaries(pr, st, vals, pr.prefix); err != nil {
+		return nil, err
+	}
+	run(pr, st, pr.prefix, len(l.Instrs), cbits, rng, false)
 	return cbits, nil
 }
 
@@ -307,13 +352,17 @@ func shots0[S State[S], K comparable](newState func(n int) (S, error), l *circui
 	}
 	if pr.sampled {
 		// Only unitaries remain once terminal measurements are deferred.
-		run(pr, st, 0, len(l.Instrs), nil, nil, true)
+		if err := runUnitaries(pr, st, vals, len(l.Instrs)); err != nil {
+			return err
+		}
 		if observe != nil {
 			observe(st)
 		}
 		return sampled(st, pr, rand.New(rand.NewPCG(seed, sampleSeedStream)))
 	}
-	run(pr, st, 0, pr.prefix, nil, nil, false) // the deterministic prefix
+	if err := runUnitaries(pr, st, vals, pr.prefix); err != nil { // the deterministic prefix
+		return err
+	}
 	if shots == 1 {
 		// Run in place: no copy of the prefix state needed.
 		cbits := make([]bool, l.NumClbits)

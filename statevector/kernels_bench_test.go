@@ -49,6 +49,8 @@ func BenchmarkKernels(b *testing.B) {
 		{"1q", u1, func(n int) []int { return []int{n / 2} }, nil},
 		{"1q-low", u1, func(n int) []int { return []int{1} }, nil},
 		{"c1q", u1, func(n int) []int { return []int{n / 2} }, []int{5}},
+		{"cx", circuit.Matrix{0, 1, 1, 0}, func(n int) []int { return []int{n / 2} }, []int{5}},
+		{"cx-low", circuit.Matrix{0, 1, 1, 0}, func(n int) []int { return []int{1} }, []int{2}},
 		{"2q", u2, func(n int) []int { return []int{n / 2, n - 2} }, nil},
 		{"2q-hl", u2, func(n int) []int { return []int{1, n - 2} }, nil},
 		{"2q-ll", u2, func(n int) []int { return []int{0, 2} }, nil},
@@ -72,5 +74,21 @@ func BenchmarkKernels(b *testing.B) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkPartialInner times the bulk inner product the adjoint gradient
+// takes per parameterised 1-qubit block, on the QCBM's 9 qubits.
+func BenchmarkPartialInner(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	x, _ := statevector.FromAmplitudes(randVec(rng, 9))
+	y, _ := statevector.FromAmplitudes(randVec(rng, 9))
+	for _, t := range []int{1, 6} {
+		b.Run(fmt.Sprintf("t=%d", t), func(b *testing.B) {
+			var r []complex128
+			for b.Loop() {
+				r = x.PartialInner(r, y, []int{t}, nil, 0)
+			}
+		})
 	}
 }

@@ -48,14 +48,22 @@ type Program struct {
 const MaxFuse = maxSIMDDense
 
 // DefaultFuse returns the fusion limit that measured fastest on the
-// reference machine (AVX-512) for precision p: wider blocks save passes
-// over memory but cost 2^K multiply-adds per amplitude.
+// reference machine (2 vCPUs, AMD Zen 5, AVX-512) for precision p: wider
+// blocks save passes over memory but cost 2^K multiply-adds per amplitude.
+//
+// Measured with born bench --fuse K for K = 0..6 on the h, random (20
+// cycles), qft and qcbm circuits at n = 16, 20 and 24, best of 2-3 sweeps
+// (times noisy to about 5%). With the AVX-512 kernels, K = 3 was fastest
+// or within 5% of it everywhere in both precisions (geometric mean over
+// the circuits 1.01x the per-circuit best in single, 1.04x in double; K = 2
+// 1.03x/1.04x, K = 4 1.08x/1.05x); at n = 24 the random circuit took 408 ms
+// (single) and 851 ms (double) at K = 3, 516 and 950 ms at K = 4. With the
+// portable kernels K = 2 was best (1.21x/1.12x; K = 3 1.22x/1.15x; K = 0
+// 1.47x/1.69x), though QFT alone runs fastest unfused there (its controlled
+// phases have a cheap dedicated kernel).
 func DefaultFuse(p Precision) int {
 	if !useSIMD {
 		return 2
-	}
-	if p == Single {
-		return 4
 	}
 	return 3
 }
@@ -533,6 +541,26 @@ func (s *Vector[T]) Run(p *Program) error {
 		s.ex.runOp(s.data, &c.phaseOp, w)
 	}
 	return nil
+}
+
+// RunLowered applies the pure circuit l with symbol values vals to s,
+// compiled into a Program fused to DefaultFuse(s.Precision()) qubits: the
+// result of applying its gates one at a time with Apply up to rounding
+// (fusion reorders the arithmetic), in far fewer passes over the state. It
+// returns an error if l measures, resets or branches, acts on another
+// number of qubits, or has a matrix that is not finite.
+func (s *Vector[T]) RunLowered(l *circuit.Lowered, vals []float64) error {
+	if l.NumQubits != s.n {
+		return fmt.Errorf("statevector: a %d-qubit circuit on a %d-qubit state", l.NumQubits, s.n)
+	}
+	p, err := Compile(l, DefaultFuse(s.Precision()))
+	if err != nil {
+		return err
+	}
+	if err := p.Bind(vals); err != nil {
+		return err
+	}
+	return s.Run(p)
 }
 
 // RunMany runs the pure program p from |0...0> once for each parameter

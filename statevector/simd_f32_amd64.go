@@ -10,6 +10,12 @@ import (
 	"unsafe"
 )
 
+// Every kernel ends with ClearAVXUpperBits (VZEROUPPER): Go compiles
+// scalar floating point to legacy SSE instructions, which run several times
+// slower while the upper halves of the vector registers are dirty (false
+// dependencies), so scalar code after a kernel (reading probabilities,
+// inner products) would otherwise pay for it.
+
 // A block is 128 bytes in both precisions: the real parts at +0, the
 // imaginary parts at +64. A coefficient vector is 192 bytes: re, im, -im.
 const (
@@ -70,6 +76,7 @@ func dense1hiF32(d []float32, p *pop[float32], from, to int) {
 		stF32(zi, pb, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense1loF32: one low target; a group is one block.
@@ -88,6 +95,7 @@ func dense1loF32(d []float32, p *pop[float32], from, to int) {
 		stF32(yi, pa, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense2hhF32: two high targets; a group is four blocks.
@@ -136,6 +144,7 @@ func dense2hhF32(d []float32, p *pop[float32], from, to int) {
 		stF32(yi, p3, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense2hlF32: one high and one low target; a group is two blocks, each
@@ -169,6 +178,7 @@ func dense2hlF32(d []float32, p *pop[float32], from, to int) {
 		stF32(yi, p1, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense2llF32: two low targets; a group is one block read four ways.
@@ -189,6 +199,7 @@ func dense2llF32(d []float32, p *pop[float32], from, to int) {
 		stF32(yi, pa, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // cmatvecF32 is in matvec_f32_amd64.s.
@@ -248,6 +259,7 @@ func denseKF32(d []float32, p *pop[float32], from, to int) {
 		}
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // diagF32: a diagonal; a group is the 2^h blocks of the high-target
@@ -267,6 +279,7 @@ func diagF32(d []float32, p *pop[float32], from, to int) {
 			stF32(ci.MulAdd(xr, cr.Mul(xi)), pa, 64)
 			x = ((x | fixed) + 1) &^ fixed
 		}
+		archsimd.ClearAVXUpperBits()
 		return
 	}
 	for g := from; g < to; g++ {
@@ -281,4 +294,5 @@ func diagF32(d []float32, p *pop[float32], from, to int) {
 		}
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }

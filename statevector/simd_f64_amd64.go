@@ -11,6 +11,12 @@ import (
 	"unsafe"
 )
 
+// Every kernel ends with ClearAVXUpperBits (VZEROUPPER): Go compiles
+// scalar floating point to legacy SSE instructions, which run several times
+// slower while the upper halves of the vector registers are dirty (false
+// dependencies), so scalar code after a kernel (reading probabilities,
+// inner products) would otherwise pay for it.
+
 // A block is 128 bytes in both precisions: the real parts at +0, the
 // imaginary parts at +64. A coefficient vector is 192 bytes: re, im, -im.
 const (
@@ -71,6 +77,7 @@ func dense1hiF64(d []float64, p *pop[float64], from, to int) {
 		stF64(zi, pb, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense1loF64: one low target; a group is one block.
@@ -89,6 +96,7 @@ func dense1loF64(d []float64, p *pop[float64], from, to int) {
 		stF64(yi, pa, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense2hhF64: two high targets; a group is four blocks.
@@ -137,6 +145,7 @@ func dense2hhF64(d []float64, p *pop[float64], from, to int) {
 		stF64(yi, p3, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense2hlF64: one high and one low target; a group is two blocks, each
@@ -170,6 +179,7 @@ func dense2hlF64(d []float64, p *pop[float64], from, to int) {
 		stF64(yi, p1, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // dense2llF64: two low targets; a group is one block read four ways.
@@ -190,6 +200,7 @@ func dense2llF64(d []float64, p *pop[float64], from, to int) {
 		stF64(yi, pa, 64)
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // cmatvecF64 is in matvec_f32_amd64.s.
@@ -249,6 +260,7 @@ func denseKF64(d []float64, p *pop[float64], from, to int) {
 		}
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }
 
 // diagF64: a diagonal; a group is the 2^h blocks of the high-target
@@ -268,6 +280,7 @@ func diagF64(d []float64, p *pop[float64], from, to int) {
 			stF64(ci.MulAdd(xr, cr.Mul(xi)), pa, 64)
 			x = ((x | fixed) + 1) &^ fixed
 		}
+		archsimd.ClearAVXUpperBits()
 		return
 	}
 	for g := from; g < to; g++ {
@@ -282,4 +295,5 @@ func diagF64(d []float64, p *pop[float64], from, to int) {
 		}
 		x = ((x | fixed) + 1) &^ fixed
 	}
+	archsimd.ClearAVXUpperBits()
 }

@@ -14,10 +14,11 @@
 // time by CPU features) need no shuffles; a portable pure-Go kernel set is
 // used otherwise. Both give the same results up to rounding.
 //
-// Gates are applied one at a time with Apply, or a whole pure circuit is
+// Gates are applied one at a time with Apply (or prepared once as a Gate
+// and applied many times with ApplyGate), or a whole pure circuit is
 // compiled into a Program (gates fused into dense blocks of up to K qubits,
 // runs of gates on low qubits applied per cache-sized chunk) and run with
-// Run. Large states are processed by a persistent worker pool over aligned
+// Run, or in one call with RunLowered. Large states are processed by a persistent worker pool over aligned
 // chunks; results do not depend on the number of workers.
 //
 // Randomness is explicit: Measure and Reset take a uniform number u in
@@ -224,48 +225,58 @@ func (s *Vector[T]) Workers() int { return workersFor(s.workers, s.n) }
 // 2^k x 2^k matrix in circuit's convention (bit j of its index is
 // targets[j]); with no targets m is the 1x1 phase e^{i g}, applied where the
 // controls hold (a global phase without controls). It panics on a qubit out
-// of range, a qubit named twice, or a matrix of the wrong size.
+// of range, a qubit named twice, or a matrix of the wrong size. To apply
+// the same gate many times, prepare it once as a Gate (ApplyGate).
 func (s *Vector[T]) Apply(m circuit.Matrix, targets, controls []int, ctrlState uint64) {
+	if prepareGate(&s.op, &s.dsc, s.n, m, targets, controls, ctrlState) {
+		s.ex.runOp(s.data, &s.op, s.Workers())
+	}
+}
+
+// prepareGate checks a gate as Apply does and prepares it in p for an
+// n-qubit state, keeping a diagonal in *dsc. It returns false for a gate
+// with no effect (a diagonal of ones).
+func prepareGate[T Float](p *pop[T], dsc *[]complex128, n int, m circuit.Matrix, targets, controls []int, ctrlState uint64) bool {
 	k := len(targets)
 	if len(m) != 1<<uint(2*k) {
 		panic(fmt.Sprintf("statevector: a %d-target gate needs a %dx%d matrix, got %d entries", k, 1<<uint(k), 1<<uint(k), len(m)))
 	}
 	var used int
 	for _, t := range targets {
-		used |= s.bit(t, used)
+		used |= checkBit(n, t, used)
 	}
 	for _, c := range controls {
-		used |= s.bit(c, used)
+		used |= checkBit(n, c, used)
 	}
-	var diag []complex128
 	if k == 0 || circuit.IsDiagonal(m) {
 		d := 1 << uint(k)
-		if cap(s.dsc) < d {
-			s.dsc = make([]complex128, d)
+		if cap(*dsc) < d {
+			*dsc = make([]complex128, d)
 		}
-		diag = s.dsc[:d]
+		diag := (*dsc)[:d]
 		unit := true
 		for i := range d {
 			diag[i] = m[i*d+i]
 			unit = unit && diag[i] == 1
 		}
 		if unit {
-			return
+			return false
 		}
+		p.prepare(n, diag, true, targets, controls, ctrlState)
+		return true
 	}
-	p := &s.op
-	if diag != nil {
-		p.prepare(s.n, diag, true, targets, controls, ctrlState)
-	} else {
-		p.prepare(s.n, m, false, targets, controls, ctrlState)
-	}
-	s.ex.runOp(s.data, p, s.Workers())
+	p.prepare(n, m, false, targets, controls, ctrlState)
+	return true
 }
 
 // bit returns 1<<q after checking that q is a qubit not already in used.
-func (s *Vector[T]) bit(q int, used int) int {
-	if q < 0 || q >= s.n {
-		panic(fmt.Sprintf("statevector: qubit %d out of range [0,%d)", q, s.n))
+func (s *Vector[T]) bit(q int, used int) int { return checkBit(s.n, q, used) }
+
+// checkBit returns 1<<q after checking that q is a qubit of an n-qubit
+// state not already in used.
+func checkBit(n, q int, used int) int {
+	if q < 0 || q >= n {
+		panic(fmt.Sprintf("statevector: qubit %d out of range [0,%d)", q, n))
 	}
 	b := 1 << uint(q)
 	if used&b != 0 {
