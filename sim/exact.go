@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"born/circuit"
+	"born/internal/bitgather"
 )
 
 // PruneBelow is the outcome probability below which Exact drops a branch
@@ -49,7 +50,7 @@ func ExactObserve[S State[S]](newState func(n int) (S, error), l *circuit.Lowere
 		return nil, nil, err
 	}
 	e := &exact[S]{pr: pr, max: maxBranches, classical: map[uint64]float64{}, observe: observe,
-		g: newGather(l.NumQubits, pr.final)}
+		g: bitgather.New(l.NumQubits, pr.final)}
 	for c, q := range pr.final {
 		if q >= 0 {
 			e.finalMask |= 1 << uint(c)
@@ -69,7 +70,7 @@ type exact[S State[S]] struct {
 	pr        *program
 	max       int
 	leaves    int
-	g         *bitGather
+	g         *bitgather.Gather
 	finalMask uint64
 	classical map[uint64]float64
 	probs     []float64
@@ -136,7 +137,7 @@ func (e *exact[S]) leaf(st S, cbits []bool, weight float64) error {
 		base &^= e.finalMask
 		for i, pi := range p {
 			if pi != 0 {
-				e.classical[base|e.g.gather(uint64(i))] += weight * pi
+				e.classical[base|e.g.Of(uint64(i))] += weight * pi
 			}
 		}
 	}

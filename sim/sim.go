@@ -19,6 +19,7 @@ import (
 	"sync"
 
 	"born/circuit"
+	"born/internal/bitgather"
 )
 
 // State is what the runner needs from an engine's quantum state. S is the
@@ -237,12 +238,12 @@ func Counts[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, val
 		if l.NumQubits > 64 {
 			return fmt.Errorf("sim: sampling %d qubits needs Shots", l.NumQubits)
 		}
-		g := newGather(l.NumQubits, pr.final)
+		g := bitgather.New(l.NumQubits, pr.final)
 		samples := st.Sample(shots, rng)
 		if l.NumClbits <= denseClbits {
 			dense := make([]int, 1<<uint(l.NumClbits))
 			for _, x := range samples {
-				dense[g.gather(x)]++
+				dense[g.Of(x)]++
 			}
 			for k, v := range dense {
 				if v > 0 {
@@ -251,7 +252,7 @@ func Counts[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, val
 			}
 		} else {
 			for _, x := range samples {
-				counts[g.gather(x)]++
+				counts[g.Of(x)]++
 			}
 		}
 		return nil

@@ -1,6 +1,7 @@
 package statevector
 
 import (
+	"born/internal/bitgather"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -123,13 +124,13 @@ func (s *Vector[T]) Marginal(qubits []int) []float64 {
 		out[0] = s.Norm() * s.Norm()
 		return out
 	}
-	tab := newBitGather(s.n, qubits)
+	tab := bitgather.New(s.n, qubits)
 	L := lanes[T]()
 	for b := 0; b*L < s.Len(); b++ {
 		blk := s.data[2*L*b : 2*L*(b+1)]
 		for j := 0; j < L && b*L+j < s.Len(); j++ {
 			re, im := float64(blk[j]), float64(blk[L+j])
-			out[tab.gather(uint64(b*L+j))] += re*re + im*im
+			out[tab.Of(uint64(b*L+j))] += re*re + im*im
 		}
 	}
 	return out
@@ -180,36 +181,4 @@ func (s *Vector[T]) Sample(shots int, rng *rand.Rand) []uint64 {
 	}
 	rng.Shuffle(shots, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out
-}
-
-// bitGather extracts chosen bits of an index into a compact value with
-// table lookups, one per byte of the index.
-type bitGather struct {
-	tab [][256]uint64
-}
-
-// newBitGather returns a gatherer over n-bit indices whose result has bit i
-// equal to bit src[i] of the index. A negative src[i] yields a zero bit.
-func newBitGather(n int, src []int) *bitGather {
-	g := &bitGather{tab: make([][256]uint64, (n+7)/8)}
-	for i, q := range src {
-		if q < 0 {
-			continue
-		}
-		t := &g.tab[q/8]
-		for b := range 256 {
-			if b>>uint(q%8)&1 == 1 {
-				t[b] |= 1 << uint(i)
-			}
-		}
-	}
-	return g
-}
-
-func (g *bitGather) gather(x uint64) uint64 {
-	var v uint64
-	for j := range g.tab {
-		v |= g.tab[j][x>>uint(8*j)&255]
-	}
-	return v
 }
