@@ -155,7 +155,7 @@ func (t *Table) Plot(w io.Writer) error {
 		for _, k := range t.Keys[1:] {
 			parts = append(parts, k+"="+r.Values[k])
 		}
-		if t.Command == "compare" || len(t.Keys) == 1 {
+		if t.Command == "compare" {
 			parts = append(parts, r.Model)
 		}
 		name := strings.Join(parts, " ")
