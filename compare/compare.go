@@ -449,7 +449,17 @@ func (r *Report) write(dir string) error {
 }
 
 func pm(s Stat, format string) string {
-	return fmt.Sprintf(format+" ± "+format, s.Mean, s.Std)
+	return num(format, s.Mean) + " ± " + num(format, s.Std)
+}
+
+// num formats x, printing a value that rounds to zero without a minus sign
+// (a KL of -1e-16 from rounding reads 0.0000, not -0.0000).
+func num(format string, x float64) string {
+	out := fmt.Sprintf(format, x)
+	if strings.HasPrefix(out, "-") && strings.Trim(out, "-0.e+") == "" {
+		return out[1:]
+	}
+	return out
 }
 
 // WriteTable writes the summary as an aligned text table.
