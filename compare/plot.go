@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"image/color"
 	"io"
 	"math"
@@ -12,6 +13,7 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 
+	"born/bornmachine/figures"
 	"born/circuit"
 )
 
@@ -25,6 +27,10 @@ var palette = []color.RGBA{
 }
 
 var dataColor = color.RGBA{R: 255, G: 127, B: 14, A: 255}
+
+// klFloor is the smallest KL the plot draws: a model that fits the data
+// exactly reaches 1e-16 and would stretch the axis over useless decades.
+const klFloor = 1e-6
 
 // maxBars is the number of states the probability panel shows.
 const maxBars = 24
@@ -94,16 +100,21 @@ func (r *Report) meanHistory(model string) plotter.XYs {
 
 func (r *Report) klPanel() (*plot.Plot, error) {
 	p := plot.New()
-	p.Title.Text = "KL(data || model) during training, mean over seeds"
+	p.Title.Text = fmt.Sprintf("KL(data || model) during training, mean over seeds (drawn at least %g)", klFloor)
 	p.X.Label.Text = "training step (log scale)"
 	p.Y.Label.Text = "KL (nats)"
 	p.Add(plotter.NewGrid())
 	p.Legend.Top = true
 	any := false
+	ymax := klFloor
 	for i, s := range r.Summary {
 		xys := r.meanHistory(s.Model)
 		if len(xys) == 0 {
 			continue
+		}
+		for j := range xys {
+			xys[j].Y = math.Max(xys[j].Y, klFloor)
+			ymax = math.Max(ymax, xys[j].Y)
 		}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
@@ -117,9 +128,11 @@ func (r *Report) klPanel() (*plot.Plot, error) {
 	}
 	if any {
 		p.X.Scale = plot.LogScale{}
-		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.X.Tick.Marker = figures.LogTicks{}
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = figures.LogTicks{}
+		p.Y.Min = klFloor
+		p.Y.Max = 30 * ymax // headroom for the legend
 	}
 	return p, nil
 }

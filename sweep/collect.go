@@ -13,6 +13,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"born/bornmachine/figures"
 )
 
 // Table is the collected outcome of a sweep: one row per trained model of
@@ -208,7 +210,7 @@ func (t *Table) Plot(w io.Writer) error {
 	if positive {
 		// A log axis needs a positive range, also for a single point.
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = figures.LogTicks{}
 		p.Y.Min, p.Y.Max = lo/2, hi*2
 	}
 	p.NominalX(labels...)

@@ -50,7 +50,7 @@ func logPanel(title, ylabel string, xys plotter.XYs, c color.Color) (*plot.Plot,
 	p.Add(plotter.NewGrid())
 	if len(xys) > 0 {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = LogTicks{}
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, err
@@ -60,6 +60,22 @@ func logPanel(title, ylabel string, xys plotter.XYs, c color.Color) (*plot.Plot,
 		p.Add(l)
 	}
 	return p, nil
+}
+
+// LogTicks marks a logarithmic axis at powers of ten, labelled 1e-05,
+// 0.001, 1, 100 ..., without the rounding noise of plot.LogTicks.
+type LogTicks struct{}
+
+// Ticks returns the ticks between min and max.
+func (LogTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.LogTicks{Prec: -1}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			e := math.Round(math.Log10(ts[i].Value))
+			ts[i].Label = strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64)
+		}
+	}
+	return ts
 }
 
 // intTicks labels an axis of whole numbers (steps) without decimals.
