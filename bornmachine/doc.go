@@ -47,7 +47,7 @@
 // Sweeper's own steps (OptSweep: the MPS Born machine's sweeps), with a
 // history of loss, KL and valid mass per step; Run keeps a training run in a
 // directory (model.json, history.csv), checkpointed atomically, and resumes
-// it bit for bit (Adam).
+// it bit for bit (Adam, sweeps).
 //
 // Conventions: qubit q is bit q of a state, and bitstrings print
 // q[n-1]...q[0]. Everything random takes a seed.

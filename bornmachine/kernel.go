@@ -188,9 +188,20 @@ func (k *Kernel) Dot(u, v []float64) float64 {
 // MMD returns the squared maximum mean discrepancy (p-q)^T K (p-q) between
 // two distributions given as 2^Bits probabilities.
 func (k *Kernel) MMD(p, q []float64) float64 {
+	v, _ := k.mmd(p, q)
+	return v
+}
+
+// mmd returns (p-q)^T K (p-q) and K (p-q).
+func (k *Kernel) mmd(p, q []float64) (float64, []float64) {
 	d := make([]float64, len(p))
 	for i := range p {
 		d[i] = p[i] - q[i]
 	}
-	return k.Dot(d, d)
+	kd := k.Apply(nil, d)
+	var v float64
+	for i := range d {
+		v += d[i] * kd[i]
+	}
+	return v, kd
 }

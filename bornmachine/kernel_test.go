@@ -52,13 +52,11 @@ func TestKernelApply(t *testing.T) {
 		}
 		got := k.Apply(nil, v)
 		dense := denseKernel(c.n, c.metric, c.sigmas)
-		scale := 0.0
 		for x := range N {
 			var want float64
 			for y := range N {
 				want += dense[x][y] * v[y]
 			}
-			scale = max(scale, math.Abs(want))
 			if math.Abs(got[x]-want) > 1e-12*float64(N) {
 				t.Errorf("n=%d %v: (Kv)[%d] = %v, want %v", c.n, c.metric, x, got[x], want)
 				break

@@ -73,15 +73,7 @@ func (l *MMDLoss) Name() string { return LossMMD }
 
 // Eval returns (p - pi)^T K (p - pi) and sets grad = 2 K (p - pi).
 func (l *MMDLoss) Eval(p, grad []float64) float64 {
-	d := make([]float64, len(p))
-	for i := range p {
-		d[i] = p[i] - l.target[i]
-	}
-	kd := l.Kernel.Apply(nil, d)
-	var v float64
-	for i := range d {
-		v += d[i] * kd[i]
-	}
+	v, kd := l.Kernel.mmd(p, l.target)
 	if grad != nil {
 		for i := range kd {
 			grad[i] = 2 * kd[i]

@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
-	"sort"
+	"slices"
 	"sync"
 )
 
@@ -91,12 +92,7 @@ func RegisterModel(kind string, load func(raw []byte) (Model, error)) {
 func ModelKinds() []string {
 	loadersMu.RLock()
 	defer loadersMu.RUnlock()
-	var ks []string
-	for k := range loaders {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
+	return slices.Sorted(maps.Keys(loaders))
 }
 
 // FileFormat and FileVersion identify born model files.

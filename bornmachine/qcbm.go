@@ -146,12 +146,7 @@ func (m *QCBM) RunOn(eng Engine) (State, error) {
 	if err != nil {
 		return nil, err
 	}
-	st, err := eng.New(m.prog.n)
-	if err != nil {
-		return nil, err
-	}
-	m.prog.apply(st, ev, 0, len(m.prog.blocks))
-	return st, nil
+	return m.runOn(eng, ev)
 }
 
 // WriteQASM writes the circuit as an OpenQASM 3 program with the current
@@ -171,9 +166,10 @@ func (m *QCBM) NumGates() (blocks, occurrences int) {
 	return len(m.prog.blocks), len(m.prog.occs)
 }
 
-// run returns the state U(theta)|0...0>.
-func (m *QCBM) run(ev *evaluation) (State, error) {
-	st, err := m.engine.New(m.prog.n)
+// runOn returns the state U(theta)|0...0> on engine eng, with ev the
+// program evaluated at theta.
+func (m *QCBM) runOn(eng Engine, ev *evaluation) (State, error) {
+	st, err := eng.New(m.prog.n)
 	if err != nil {
 		return nil, err
 	}
@@ -181,15 +177,13 @@ func (m *QCBM) run(ev *evaluation) (State, error) {
 	return st, nil
 }
 
+// current returns the state at the current parameters on the QCBM's
+// engine, computed once per parameter vector.
 func (m *QCBM) current() (State, error) {
 	if m.state != nil {
 		return m.state, nil
 	}
-	ev, err := m.prog.evaluate(m.theta)
-	if err != nil {
-		return nil, err
-	}
-	st, err := m.run(ev)
+	st, err := m.RunOn(nil)
 	if err != nil {
 		return nil, err
 	}
@@ -294,7 +288,7 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error
 	if err != nil {
 		return Evaluation{}, err
 	}
-	st, err := o.m.run(ev)
+	st, err := o.m.runOn(o.m.engine, ev)
 	if err != nil {
 		return Evaluation{}, err
 	}

@@ -1,7 +1,6 @@
 package bornmachine
 
 import (
-	"born/internal/atomicfile"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -9,13 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+
+	"born/internal/atomicfile"
 )
 
 // RunSpec is everything that defines a training run; model.json keeps it
@@ -168,13 +170,9 @@ func buildModel(spec *RunSpec, data *Dataset) (Model, error) {
 	kind, _, _ := strings.Cut(spec.Model, ":")
 	buildersMu.RLock()
 	b := builders[kind]
-	var known []string
-	for k := range builders {
-		known = append(known, k)
-	}
+	known := slices.Sorted(maps.Keys(builders))
 	buildersMu.RUnlock()
 	if b == nil {
-		sort.Strings(known)
 		return nil, fmt.Errorf("unknown model %q (known kinds: %s)", spec.Model, strings.Join(known, ", "))
 	}
 	return b(spec, data)
@@ -316,8 +314,12 @@ func OpenRun(dir string) (*Run, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, HistoryFileName), err)
 	}
-	// Rows after the checkpoint (written before a crash) are recomputed.
-	for len(h) > 0 && h[len(h)-1].Step >= r.State.Step && !r.State.Done {
+	// Rows after the checkpoint's step (history.csv is written first, so a
+	// crash between the two files leaves them) are dropped; the training
+	// recomputes them. The row of the checkpoint's step itself, where
+	// there is one (sweeps, L-BFGS, a finished run), was taken at the
+	// checkpoint's parameters and is kept as it is.
+	for len(h) > 0 && h[len(h)-1].Step > r.State.Step {
 		h = h[:len(h)-1]
 	}
 	r.History = h
@@ -347,13 +349,9 @@ func (r *Run) Train(ctx context.Context, workers int, onRecord func(Record)) err
 	return r.Save()
 }
 
-// Save writes history.csv and then model.json, each atomically.
+// Save writes history.csv and then model.json, each atomically
+// (WriteModelDir).
 func (r *Run) Save() error {
-	if err := WriteFileAtomic(filepath.Join(r.Dir, HistoryFileName), func(w io.Writer) error {
-		return WriteHistory(w, r.History)
-	}); err != nil {
-		return err
-	}
 	mf, err := NewModelFile(r.Model)
 	if err != nil {
 		return err
@@ -361,7 +359,20 @@ func (r *Run) Save() error {
 	spec, st := r.Spec, r.State
 	mf.Settings, mf.Train, mf.Data, mf.Metrics = &spec, &st, r.Data.Info(), r.Metrics
 	mf.Versions = Versions(r.Program)
-	return WriteFileAtomic(filepath.Join(r.Dir, ModelFileName), func(w io.Writer) error {
+	return WriteModelDir(r.Dir, mf, r.History)
+}
+
+// WriteModelDir writes a model's history to history.csv and then its file
+// record to model.json (indented JSON) in dir, each atomically. A crash
+// between the two leaves a history that may run past the model's step,
+// which OpenRun cuts back.
+func WriteModelDir(dir string, mf *ModelFile, history []Record) error {
+	if err := atomicfile.Write(filepath.Join(dir, HistoryFileName), func(w io.Writer) error {
+		return WriteHistory(w, history)
+	}); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, ModelFileName), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(mf)
@@ -370,7 +381,8 @@ func (r *Run) Save() error {
 
 // WriteFileAtomic writes a file through write to a temporary name in the
 // same directory and renames it into place, so that readers see the old or
-// the new contents, never a part.
+// the new contents, never a part. It is internal/atomicfile's Write, for
+// programs outside module born.
 func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	return atomicfile.Write(path, write)
 }

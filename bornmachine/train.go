@@ -166,6 +166,24 @@ func (t *Trainer) checkpoint() error {
 	return t.OnCheckpoint()
 }
 
+// periodicCheckpoint checkpoints every Config.CheckpointEvery steps before
+// the last (training checkpoints when it ends).
+func (t *Trainer) periodicCheckpoint() error {
+	if t.State.Step%t.Config.CheckpointEvery != 0 || t.State.Step >= t.Config.Steps {
+		return nil
+	}
+	return t.checkpoint()
+}
+
+// interrupt checkpoints and returns the error of training interrupted at
+// the current step.
+func (t *Trainer) interrupt() error {
+	if err := t.checkpoint(); err != nil {
+		return err
+	}
+	return fmt.Errorf("%w at step %d", ErrInterrupted, t.State.Step)
+}
+
 // record appends the row for step from an evaluation at theta (nil: the
 // model's current parameters).
 func (t *Trainer) record(step int, theta []float64, ev Evaluation) error {
@@ -253,10 +271,7 @@ func (t *Trainer) runSweep(ctx context.Context, obj Objective) error {
 	}
 	for t.State.Step < c.Steps {
 		if ctx.Err() != nil {
-			if err := t.checkpoint(); err != nil {
-				return err
-			}
-			return fmt.Errorf("%w at step %d", ErrInterrupted, t.State.Step)
+			return t.interrupt()
 		}
 		k := t.State.Step
 		prev := t.History[len(t.History)-1].Loss
@@ -275,10 +290,8 @@ func (t *Trainer) runSweep(ctx context.Context, obj Objective) error {
 			t.State.Stop = "tol"
 			break
 		}
-		if t.State.Step%c.CheckpointEvery == 0 && t.State.Step < c.Steps {
-			if err := t.checkpoint(); err != nil {
-				return err
-			}
+		if err := t.periodicCheckpoint(); err != nil {
+			return err
 		}
 	}
 	if t.State.Stop == "" {
@@ -299,10 +312,7 @@ func (t *Trainer) runAdam(ctx context.Context, obj Objective) error {
 	grad := make([]float64, n)
 	for t.State.Step < c.Steps {
 		if ctx.Err() != nil {
-			if err := t.checkpoint(); err != nil {
-				return err
-			}
-			return fmt.Errorf("%w at step %d", ErrInterrupted, t.State.Step)
+			return t.interrupt()
 		}
 		k := t.State.Step
 		ev, err := obj.Eval(k+1, theta, grad)
@@ -331,10 +341,8 @@ func (t *Trainer) runAdam(ctx context.Context, obj Objective) error {
 		if err := t.Model.SetParams(theta); err != nil {
 			return fmt.Errorf("step %d: %w", k+1, err)
 		}
-		if t.State.Step%c.CheckpointEvery == 0 && t.State.Step < c.Steps {
-			if err := t.checkpoint(); err != nil {
-				return err
-			}
+		if err := t.periodicCheckpoint(); err != nil {
+			return err
 		}
 	}
 	if t.State.Stop == "" {
@@ -411,10 +419,8 @@ func (r *lbfgsRecorder) step(loc *optimize.Location) error {
 	if t.State.Step >= t.Config.Steps {
 		return errStepsDone
 	}
-	if t.State.Step%t.Config.CheckpointEvery == 0 {
-		if err := t.checkpoint(); err != nil {
-			return err
-		}
+	if err := t.periodicCheckpoint(); err != nil {
+		return err
 	}
 	if r.ctx.Err() != nil {
 		return ErrInterrupted
@@ -504,10 +510,7 @@ func (t *Trainer) runLBFGS(ctx context.Context, obj Objective) error {
 	case rec.err != nil:
 		return rec.err
 	case errors.Is(err, ErrInterrupted):
-		if err := t.checkpoint(); err != nil {
-			return err
-		}
-		return fmt.Errorf("%w at step %d", ErrInterrupted, t.State.Step)
+		return t.interrupt()
 	case errors.Is(err, errStepsDone):
 		t.State.Stop = "steps"
 	case res != nil && res.Status == optimize.GradientThreshold:

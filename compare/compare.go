@@ -12,16 +12,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"born/bornmachine"
 	"born/bornmachine/mpsbm"
 	"born/classical"
+	"born/internal/atomicfile"
 )
 
 // Config says what to compare.
@@ -90,14 +92,7 @@ func init() {
 }
 
 // Kinds returns the registered model kinds.
-func Kinds() []string {
-	var ks []string
-	for k := range families {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
+func Kinds() []string { return slices.Sorted(maps.Keys(families)) }
 
 func family(spec string) (Family, error) {
 	kind, _, _ := strings.Cut(spec, ":")
@@ -377,21 +372,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // saveModel writes model.json and history.csv of a model its trainer did
 // not save.
 func saveModel(dir string, tr *Trained, data *bornmachine.Dataset, met *bornmachine.Metrics, program string) error {
-	if err := bornmachine.WriteFileAtomic(filepath.Join(dir, bornmachine.HistoryFileName), func(w io.Writer) error {
-		return bornmachine.WriteHistory(w, tr.History)
-	}); err != nil {
-		return err
-	}
 	mf, err := bornmachine.NewModelFile(tr.Model)
 	if err != nil {
 		return err
 	}
 	mf.Data, mf.Metrics, mf.Versions = data.Info(), met, bornmachine.Versions(program)
-	return bornmachine.WriteFileAtomic(filepath.Join(dir, bornmachine.ModelFileName), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(mf)
-	})
+	return bornmachine.WriteModelDir(dir, mf, tr.History)
 }
 
 func (r *Report) summarize() {
@@ -435,17 +421,17 @@ func (r *Report) summarize() {
 }
 
 func (r *Report) write(dir string) error {
-	if err := bornmachine.WriteFileAtomic(filepath.Join(dir, ReportJSON), func(w io.Writer) error {
+	if err := atomicfile.Write(filepath.Join(dir, ReportJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}); err != nil {
 		return err
 	}
-	if err := bornmachine.WriteFileAtomic(filepath.Join(dir, ReportMD), r.WriteMarkdown); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, ReportMD), r.WriteMarkdown); err != nil {
 		return err
 	}
-	return bornmachine.WriteFileAtomic(filepath.Join(dir, PlotFile), r.Plot)
+	return atomicfile.Write(filepath.Join(dir, PlotFile), r.Plot)
 }
 
 func pm(s Stat, format string) string {
@@ -533,14 +519,9 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 }
 
 func versionsLine(v map[string]string) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		parts[i] = k + " " + v[k]
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		parts = append(parts, k+" "+v[k])
 	}
 	return strings.Join(parts, ", ")
 }

@@ -183,10 +183,6 @@ func (r *Report) probPanel() (*plot.Plot, error) {
 		}
 	}
 	sort.Slice(states, func(a, b int) bool { return states[a] < states[b] })
-	dataP := map[uint64]float64{}
-	for i, s := range data.States {
-		dataP[s] = data.Probs[i]
-	}
 	groups := 1 + len(models)
 	barW := vg.Points(math.Max(2, 300/float64(len(states)*groups)))
 	add := func(vals plotter.Values, c color.Color, k int, name string) error {
@@ -204,7 +200,7 @@ func (r *Report) probPanel() (*plot.Plot, error) {
 	var ymax float64
 	vals := make(plotter.Values, len(states))
 	for i, s := range states {
-		vals[i] = dataP[s]
+		vals[i] = data.Prob(s)
 		ymax = math.Max(ymax, vals[i])
 	}
 	if err := add(vals, dataColor, 0, "data"); err != nil {

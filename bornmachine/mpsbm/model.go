@@ -70,11 +70,7 @@ func New(n, bondDim int, cutoff float64, seed uint64) (*Model, error) {
 		return nil, err
 	}
 	m := &Model{n: n, st: st}
-	bond := 2
-	if bondDim > 0 {
-		bond = min(bond, bondDim)
-	}
-	if err := m.Init(seed, bond); err != nil {
+	if err := m.Init(seed, 2); err != nil { // Init caps the bond at bondDim
 		return nil, err
 	}
 	return m, nil
@@ -170,13 +166,16 @@ func (m *Model) State() *mps.State { return m.st.Clone() }
 // NumParams returns the number of tensor entries, sum over sites of
 // 2 DL DR, doubled for complex tensors (real and imaginary parts). It
 // changes when training changes the bond dimensions.
-func (m *Model) NumParams() int {
+func (m *Model) NumParams() int { return numParams(m.shapes(), m.complex) }
+
+// numParams returns the number of parameters of tensors of the given
+// shapes.
+func numParams(shapes [][2]int, cplx bool) int {
 	k := 0
-	for q := 0; q < m.n; q++ {
-		t := m.st.Site(q)
-		k += len(t.A)
+	for _, s := range shapes {
+		k += s[0] * 2 * s[1]
 	}
-	if m.complex {
+	if cplx {
 		k *= 2
 	}
 	return k
@@ -202,12 +201,18 @@ func flatten(ts []mps.Tensor, cplx bool) []float64 {
 	return out
 }
 
-// shapes returns the tensor shapes of the current state.
+// shapes returns the tensor shapes (DL, DR) of the current state.
 func (m *Model) shapes() [][2]int {
+	bonds := m.st.BondDims()
 	sh := make([][2]int, m.n)
 	for q := range sh {
-		t := m.st.Site(q)
-		sh[q] = [2]int{t.DL, t.DR}
+		sh[q] = [2]int{1, 1}
+		if q > 0 {
+			sh[q][0] = bonds[q-1]
+		}
+		if q < m.n-1 {
+			sh[q][1] = bonds[q]
+		}
 	}
 	return sh
 }
@@ -218,11 +223,7 @@ func unflatten(theta []float64, shapes [][2]int, cplx bool) ([]mps.Tensor, error
 	if cplx {
 		per = 2
 	}
-	want := 0
-	for _, s := range shapes {
-		want += s[0] * 2 * s[1] * per
-	}
-	if len(theta) != want {
+	if want := numParams(shapes, cplx); len(theta) != want {
 		return nil, fmt.Errorf("mps: %d parameters given, the model has %d", len(theta), want)
 	}
 	for i, v := range theta {

@@ -156,7 +156,8 @@ func TestPairGradient(t *testing.T) {
 			if got, want := p.nll(scaled), nll(scaled); math.Abs(got-want) > 1e-10 {
 				t.Fatalf("pair %d: NLL %.15g, enumeration %.15g", i, got, want)
 			}
-			g := p.grad(scaled)
+			g := make([]complex128, len(scaled))
+			p.grad(g, scaled)
 			x := flatten([]mps.Tensor{{A: scaled}}, true)
 			f := func(x []float64) float64 {
 				th := make([]complex128, len(x)/2)

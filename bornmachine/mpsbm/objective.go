@@ -8,8 +8,8 @@ import (
 	"born/mps"
 )
 
-// checkLoss returns the loss name for cfg.Loss: nll or kl (which differ by
-// the data's entropy, a constant).
+// checkLoss returns an error unless loss is nll or kl (which differ by the
+// data's entropy, a constant).
 func checkLoss(loss string) error {
 	switch loss {
 	case bornmachine.LossNLL, bornmachine.LossKL:
@@ -109,29 +109,20 @@ func nllGrad(ts []mps.Tensor, data *bornmachine.Dataset, grad bool) (float64, []
 		er[q] = transferRight(er[q+1], ts[q])
 	}
 	nd := len(data.States)
-	// Left vectors L[b][i] of each data state at bond b, right vectors R[b][i].
-	lv := make([][][]complex128, n+1)
-	rv := make([][][]complex128, n+1)
-	lv[0], rv[n] = make([][]complex128, nd), make([][]complex128, nd)
-	for i := range nd {
-		lv[0][i], rv[n][i] = []complex128{1}, []complex128{1}
-	}
+	// Left vectors of every data state at each bond b, and right vectors.
+	lv := make([]envs, n+1)
+	rv := make([]envs, n+1)
+	lv[0], rv[n] = ones(nd), ones(nd)
 	for q := 0; q < n; q++ {
-		lv[q+1] = make([][]complex128, nd)
-		for i, x := range data.States {
-			lv[q+1][i] = leftStep(lv[q][i], ts[q], int(x>>uint(q)&1))
-		}
+		lv[q+1] = lv[q].left(ts[q], data, q)
 	}
 	for q := n - 1; q >= 0; q-- {
-		rv[q] = make([][]complex128, nd)
-		for i, x := range data.States {
-			rv[q][i] = rightStep(rv[q+1][i], ts[q], int(x>>uint(q)&1))
-		}
+		rv[q] = rv[q+1].right(ts[q], data, q)
 	}
 	var nll float64
 	inv := make([]complex128, nd) // pi(x) / conj(Psi(x))
 	for i := range data.States {
-		a := lv[n][i][0]
+		a := lv[n].row(i)[0]
 		p := real(a)*real(a) + imag(a)*imag(a)
 		nll -= data.Probs[i] * math.Log(p/z)
 		inv[i] = complex(data.Probs[i], 0) / complex(real(a), -imag(a))
@@ -162,7 +153,7 @@ func nllGrad(ts []mps.Tensor, data *bornmachine.Dataset, grad bool) (float64, []
 		}
 		for i, x := range data.States {
 			s := int(x >> uint(q) & 1)
-			L, R := lv[q][i], rv[q+1][i]
+			L, R := lv[q].row(i), rv[q+1].row(i)
 			for l, lval := range L {
 				c := 2 * inv[i] * complex(real(lval), -imag(lval))
 				dst := g.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR]
@@ -232,6 +223,12 @@ func transferRight(e []complex128, t mps.Tensor) []complex128 {
 // leftStep returns v A[:, s, :].
 func leftStep(v []complex128, t mps.Tensor, s int) []complex128 {
 	out := make([]complex128, t.DR)
+	leftStepTo(out, v, t, s)
+	return out
+}
+
+// leftStepTo adds v A[:, s, :] to out (t.DR entries).
+func leftStepTo(out, v []complex128, t mps.Tensor, s int) {
 	for l, c := range v {
 		if c == 0 {
 			continue
@@ -240,12 +237,10 @@ func leftStep(v []complex128, t mps.Tensor, s int) []complex128 {
 			out[r] += c * a
 		}
 	}
-	return out
 }
 
-// rightStep returns A[:, s, :] v.
-func rightStep(v []complex128, t mps.Tensor, s int) []complex128 {
-	out := make([]complex128, t.DL)
+// rightStepTo sets out (t.DL entries) to A[:, s, :] v.
+func rightStepTo(out, v []complex128, t mps.Tensor, s int) {
 	for l := range out {
 		var acc complex128
 		for r, a := range t.A[(l*2+s)*t.DR : (l*2+s+1)*t.DR] {
@@ -253,7 +248,6 @@ func rightStep(v []complex128, t mps.Tensor, s int) []complex128 {
 		}
 		out[l] = acc
 	}
-	return out
 }
 
 // amplitude returns Psi(x) = A_0[x_0] ... A_{n-1}[x_{n-1}].

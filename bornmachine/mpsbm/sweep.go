@@ -116,7 +116,7 @@ func (e envs) row(i int) []complex128 { return e.v[i*e.dim : (i+1)*e.dim] }
 func (e envs) left(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
 	out := envs{dim: t.DR, v: make([]complex128, len(data.States)*t.DR)}
 	for i, x := range data.States {
-		copy(out.row(i), leftStep(e.row(i), t, int(x>>uint(q)&1)))
+		leftStepTo(out.row(i), e.row(i), t, int(x>>uint(q)&1))
 	}
 	return out
 }
@@ -125,7 +125,7 @@ func (e envs) left(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
 func (e envs) right(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
 	out := envs{dim: t.DL, v: make([]complex128, len(data.States)*t.DL)}
 	for i, x := range data.States {
-		copy(out.row(i), rightStep(e.row(i), t, int(x>>uint(q)&1)))
+		rightStepTo(out.row(i), e.row(i), t, int(x>>uint(q)&1))
 	}
 	return out
 }
@@ -183,14 +183,13 @@ func (p *pair) nll(th []complex128) float64 {
 	return f
 }
 
-// grad returns 2 dNLL/dconj(Theta) at th, with p.psi already computed
-// there: 2 Theta/Z - 2 sum pi conj(L R) / conj(psi).
-func (p *pair) grad(th []complex128) []complex128 {
+// grad sets g (len(th) entries) to 2 dNLL/dconj(Theta) at th, with p.psi
+// already computed there: 2 Theta/Z - 2 sum pi conj(L R) / conj(psi).
+func (p *pair) grad(g, th []complex128) {
 	var z float64
 	for _, v := range th {
 		z += real(v)*real(v) + imag(v)*imag(v)
 	}
-	g := make([]complex128, len(th))
 	for k, v := range th {
 		g[k] = v * complex(2/z, 0)
 	}
@@ -213,7 +212,6 @@ func (p *pair) grad(th []complex128) []complex128 {
 			}
 		}
 	}
-	return g
 }
 
 // descend takes the gradient steps on the merged pair th of sites i, i+1.
@@ -226,8 +224,9 @@ func (sw *sweeper) descend(th []complex128, dl, dr int, l, r envs, i int) []comp
 	}
 	f0 := p.nll(th)
 	cand := make([]complex128, len(th))
+	g := make([]complex128, len(th))
 	for range sw.steps {
-		g := p.grad(th)
+		p.grad(g, th)
 		eta := sw.lr
 		ok := false
 		for range maxBacktracks {

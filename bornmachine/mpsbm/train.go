@@ -91,9 +91,7 @@ type Result struct {
 	History []bornmachine.Record
 	Metrics *bornmachine.Metrics // after training
 	// Method is how the model was trained: "sweep".
-	Method string
-	// Note is "" (kept for symmetry with classical.Result).
-	Note    string
+	Method  string
 	Seconds float64 // training time
 }
 

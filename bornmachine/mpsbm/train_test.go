@@ -1,9 +1,7 @@
 package mpsbm
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -20,12 +18,7 @@ import (
 // KL(data || model) recomputed by enumerating the reloaded tensors.
 func reloadKL(t *testing.T, m *Model, data *bornmachine.Dataset) float64 {
 	t.Helper()
-	mf, err := bornmachine.NewModelFile(m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := json.Marshal(mf)
-	_, back, err := bornmachine.DecodeModelFile(bytes.NewReader(raw))
+	_, back, err := bornmachine.DecodeModelFile(modelFile(t, m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +105,8 @@ func TestNLLVersusBondDim(t *testing.T) {
 
 // TestResumeBitForBit: a run of sweeps checkpointed and resumed through
 // bornmachine.Run reaches bit for bit the tensors and history of an
-// uninterrupted run.
+// uninterrupted run, whether it stopped at its last step or was killed
+// between checkpoints.
 func TestResumeBitForBit(t *testing.T) {
 	spec := bornmachine.DefaultRunSpec()
 	spec.Data, spec.Ansatz, spec.Model, spec.Grad = "bas:2x3", "", "mps:4", ""
@@ -146,20 +140,72 @@ func TestResumeBitForBit(t *testing.T) {
 	if err := b2.Train(context.Background(), 2, nil); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(a.Model.Params(), b2.Model.Params()) {
-		t.Fatal("the resumed run's tensors differ from the uninterrupted run's")
+	sameRun(t, "stopped at step 3", a, b2)
+	// The same run killed during step 3: its directory holds the
+	// checkpoint of step 2, whose history row (the sweep's own evaluation)
+	// it keeps rather than recomputes.
+	spec.Steps = 6
+	dirC, killed := filepath.Join(t.TempDir(), "c"), filepath.Join(t.TempDir(), "killed")
+	c, err := bornmachine.NewRun(dirC, spec, "test")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(a.History) != 7 || len(b2.History) != 7 {
-		t.Fatalf("histories of %d and %d rows", len(a.History), len(b2.History))
-	}
-	for i := range a.History {
-		x, y := a.History[i], b2.History[i]
-		if x.Step != y.Step || x.Loss != y.Loss || x.KL != y.KL || x.ValidMass != y.ValidMass {
-			t.Fatalf("history row %d: %+v against %+v", i, x, y)
+	if err := c.Train(context.Background(), 1, func(r bornmachine.Record) {
+		if r.Step == 3 {
+			copyRun(t, dirC, killed)
 		}
+	}); err != nil {
+		t.Fatal(err)
 	}
+	k, err := bornmachine.OpenRun(killed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.State.Step != 2 || k.State.Done {
+		t.Fatalf("the killed run reopens at step %d (done %v), want the checkpoint of step 2", k.State.Step, k.State.Done)
+	}
+	if err := k.Train(context.Background(), 2, nil); err != nil {
+		t.Fatal(err)
+	}
+	sameRun(t, "killed in step 3", a, k)
 	if a.State.Stop != "steps" || !a.State.Done || a.Metrics == nil {
 		t.Fatalf("state %+v, metrics %v", a.State, a.Metrics)
+	}
+}
+
+// sameRun fails unless got's final tensors and history (but for the wall
+// times) are bit for bit want's.
+func sameRun(t *testing.T, what string, want, got *bornmachine.Run) {
+	t.Helper()
+	if !slices.Equal(want.Model.Params(), got.Model.Params()) {
+		t.Fatalf("%s: the resumed run's tensors differ from the uninterrupted run's", what)
+	}
+	if len(want.History) != 7 || len(got.History) != 7 {
+		t.Fatalf("%s: histories of %d and %d rows", what, len(want.History), len(got.History))
+	}
+	for i := range want.History {
+		x, y := want.History[i], got.History[i]
+		if x.Step != y.Step || x.Loss != y.Loss || x.KL != y.KL || x.ValidMass != y.ValidMass {
+			t.Fatalf("%s: history row %d: %+v against %+v", what, i, y, x)
+		}
+	}
+}
+
+// copyRun copies a run directory's files, as a kill at that moment leaves
+// them.
+func copyRun(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{bornmachine.ModelFileName, bornmachine.HistoryFileName} {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -269,7 +269,9 @@ func (m *MADE) batch(w *weights, xs []uint64, coef, logp, grad []float64) {
 		for d := range n {
 			l := lr[d] + w.b[d]
 			lp += xr[d]*l - par.Softplus(l)
-			lr[d] = coef0(coef, s) * (xr[d] - par.Sigmoid(l)) // dJ/dlogit
+			if grad != nil {
+				lr[d] = coef[s] * (xr[d] - par.Sigmoid(l)) // dJ/dlogit
+			}
 		}
 		logp[s] = lp
 	}
@@ -298,13 +300,6 @@ func (m *MADE) batch(w *weights, xs []uint64, coef, logp, grad []float64) {
 	}
 	gU.Mul(DH.T(), X)
 	m.gather(&gU, gc, &gW, gb, &gV, grad)
-}
-
-func coef0(c []float64, s int) float64 {
-	if c == nil {
-		return 0
-	}
-	return c[s]
 }
 
 // batchChunk is the number of states per unit of parallel work.

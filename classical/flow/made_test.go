@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/diff/fd"
+	"gonum.org/v1/gonum/mat"
 
 	"born/bornmachine"
 	"born/classical/internal/testutil"
@@ -21,12 +21,7 @@ func randomMADE(t testing.TB, n, h int, scale float64, seed uint64) *MADE {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(seed, 3))
-	theta := make([]float64, m.NumParams())
-	for i := range theta {
-		theta[i] = scale * rng.NormFloat64()
-	}
-	if err := m.SetParams(theta); err != nil {
+	if err := testutil.RandomParams(m, scale, seed); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -46,35 +41,60 @@ func TestNumParams(t *testing.T) {
 		if m.NumParams() != tc.want {
 			t.Errorf("n=%d, H=%d: %d parameters, want %d", tc.n, tc.h, m.NumParams(), tc.want)
 		}
-		// Every parameter is a distinct unmasked entry of the dense
-		// matrices: setting each one alone changes exactly one entry.
-		total := 0
+		// Every parameter is a distinct entry of the dense matrices that
+		// the masks leave free (input k-e: e < m_k; hidden k to output d:
+		// m_k <= d; direct e-d: e < d; biases always): setting each one
+		// alone changes exactly one such entry, and no two parameters
+		// change the same one.
+		deg := m.Degrees()
+		free := map[string]func(r, c int) bool{
+			"c": func(int, int) bool { return true },
+			"b": func(int, int) bool { return true },
+			"U": func(k, e int) bool { return e < deg[k] },
+			"W": func(d, k int) bool { return deg[k] <= d },
+			"V": func(d, e int) bool { return e < d },
+		}
+		type entry struct {
+			mat  string
+			r, c int
+		}
+		seen := map[entry]int{}
 		for i := range m.NumParams() {
 			theta := make([]float64, m.NumParams())
 			theta[i] = 1
 			w := m.dense(theta)
-			nz := 0
-			for _, d := range []*[]float64{&w.c, &w.b} {
-				for _, v := range *d {
+			var set []entry
+			for name, d := range map[string][]float64{"c": w.c, "b": w.b} {
+				for k, v := range d {
 					if v != 0 {
-						nz++
+						set = append(set, entry{name, k, 0})
 					}
 				}
 			}
-			for _, d := range [][]float64{w.U.RawMatrix().Data, w.W.RawMatrix().Data, w.V.RawMatrix().Data} {
-				for _, v := range d {
-					if v != 0 {
-						nz++
+			for name, d := range map[string]*mat.Dense{"U": w.U, "W": w.W, "V": w.V} {
+				rows, cols := d.Dims()
+				for r := range rows {
+					for c := range cols {
+						if d.At(r, c) != 0 {
+							set = append(set, entry{name, r, c})
+						}
 					}
 				}
 			}
-			if nz != 1 {
-				t.Fatalf("n=%d, H=%d: parameter %d sets %d entries", tc.n, tc.h, i, nz)
+			if len(set) != 1 {
+				t.Fatalf("n=%d, H=%d: parameter %d sets %d entries", tc.n, tc.h, i, len(set))
 			}
-			total++
+			e := set[0]
+			if !free[e.mat](e.r, e.c) {
+				t.Fatalf("n=%d, H=%d: parameter %d sets %s[%d][%d], which the mask holds at 0", tc.n, tc.h, i, e.mat, e.r, e.c)
+			}
+			if j, ok := seen[e]; ok {
+				t.Fatalf("n=%d, H=%d: parameters %d and %d both set %s[%d][%d]", tc.n, tc.h, j, i, e.mat, e.r, e.c)
+			}
+			seen[e] = i
 		}
-		if total != tc.want {
-			t.Errorf("%d parameters checked", total)
+		if len(seen) != tc.want {
+			t.Errorf("%d distinct entries set, want %d", len(seen), tc.want)
 		}
 	}
 }

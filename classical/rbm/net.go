@@ -31,19 +31,20 @@ func (t net) hidPre(x uint64, pre []float64) {
 	}
 }
 
+// visibleBias returns a.x.
+func (t net) visibleBias(x uint64) float64 {
+	var s float64
+	for r := x; r != 0; r &= r - 1 {
+		s += t.a[bits.TrailingZeros64(r)]
+	}
+	return s
+}
+
 // negF returns -F(x) = a.x + sum_j softplus(pre_j) and leaves the hidden
 // pre-activations pre_j = b_j + sum_i x_i W_ij in pre.
 func (t net) negF(x uint64, pre []float64) float64 {
-	copy(pre, t.b)
-	var s float64
-	for r := x; r != 0; r &= r - 1 {
-		i := bits.TrailingZeros64(r)
-		s += t.a[i]
-		row := t.w[i*t.h : (i+1)*t.h]
-		for j, w := range row {
-			pre[j] += w
-		}
-	}
+	t.hidPre(x, pre)
+	s := t.visibleBias(x)
 	for _, p := range pre {
 		s += par.Softplus(p)
 	}
@@ -53,10 +54,7 @@ func (t net) negF(x uint64, pre []float64) float64 {
 // negFSig is negF leaving sigmoid(pre_j) in sig instead of pre_j.
 func (t net) negFSig(x uint64, sig []float64) float64 {
 	t.hidPre(x, sig)
-	var s float64
-	for r := x; r != 0; r &= r - 1 {
-		s += t.a[bits.TrailingZeros64(r)]
-	}
+	s := t.visibleBias(x)
 	for j, p := range sig {
 		sp, sg := par.SoftplusSigmoid(p)
 		s += sp

@@ -108,7 +108,7 @@ func (m *RBM) NewObjective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveC
 		if err != nil {
 			return nil, err
 		}
-		o.mmd, o.method = l, "exact"
+		o.mmd, o.method = l, GradExact
 	default:
 		return nil, fmt.Errorf("rbm: unknown loss %q: use nll, kl or mmd", cfg.Loss)
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -22,12 +21,7 @@ func randomRBM(t testing.TB, n, h int, scale float64, seed uint64) *RBM {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rng := rand.New(rand.NewPCG(seed, 3))
-	theta := make([]float64, m.NumParams())
-	for i := range theta {
-		theta[i] = scale * rng.NormFloat64()
-	}
-	if err := m.SetParams(theta); err != nil {
+	if err := testutil.RandomParams(m, scale, seed); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -125,8 +119,14 @@ func TestProbabilitiesSumToOne(t *testing.T) {
 			if math.Abs(s-1) > 1e-12 {
 				t.Errorf("probabilities sum to 1 %+.3g", s-1)
 			}
-			// ln Z by the other layer's enumeration (when it is small)
-			// agrees with the visible enumeration.
+			// ln Z by the exact path of LogZ (Probabilities left its own
+			// value in the cache; SetParams drops it), which enumerates
+			// the smaller layer, agrees with the visible enumeration and
+			// with the hidden layer's marginal written out from its
+			// definition.
+			if err := m.SetParams(m.Params()); err != nil {
+				t.Fatal(err)
+			}
 			lz, err := m.LogZ()
 			if err != nil {
 				t.Fatal(err)
@@ -135,8 +135,42 @@ func TestProbabilitiesSumToOne(t *testing.T) {
 			if !lz.Exact || math.Abs(lz.Value-lzv) > 1e-12*max(1, math.Abs(lzv)) {
 				t.Errorf("ln Z = %+v, visible enumeration %.15g", lz, lzv)
 			}
+			if lzh := hiddenLogZ(m); math.Abs(lz.Value-lzh) > 1e-12*max(1, math.Abs(lzh)) {
+				t.Errorf("ln Z = %.15g, hidden enumeration %.15g", lz.Value, lzh)
+			}
 		})
 	}
+}
+
+// hiddenLogZ returns ln Z = ln sum_h exp(b.h + sum_i softplus(a_i +
+// sum_j W_ij h_j)) by enumerating the hidden layer, with the energy and
+// the softplus written out from their definitions.
+func hiddenLogZ(m *RBM) float64 {
+	n, h := m.n, m.h
+	t := m.net(m.theta)
+	softplus := func(x float64) float64 { return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) }
+	terms := make([]float64, 1<<uint(h))
+	mx := math.Inf(-1)
+	for y := range terms {
+		var v float64
+		for j := range h {
+			v += t.b[j] * float64(y>>uint(j)&1)
+		}
+		for i := range n {
+			q := t.a[i]
+			for j := range h {
+				q += t.w[i*h+j] * float64(y>>uint(j)&1)
+			}
+			v += softplus(q)
+		}
+		terms[y] = v
+		mx = max(mx, v)
+	}
+	var s float64
+	for _, v := range terms {
+		s += math.Exp(v - mx)
+	}
+	return mx + math.Log(s)
 }
 
 // objectiveAt returns the loss of o as a function of theta.

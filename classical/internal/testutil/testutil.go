@@ -43,6 +43,17 @@ func ChiSquare(samples []uint64, p []float64) (stat float64, df int, pvalue floa
 	return stat, df, distuv.ChiSquared{K: float64(df)}.Survival(stat)
 }
 
+// RandomParams sets every parameter of m to a draw from N(0, scale^2),
+// from PCG seeded by seed.
+func RandomParams(m bornmachine.Model, scale float64, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 3))
+	theta := make([]float64, m.NumParams())
+	for i := range theta {
+		theta[i] = scale * rng.NormFloat64()
+	}
+	return m.SetParams(theta)
+}
+
 // RandomData returns a distribution on k distinct random n-bit states
 // with random weights, drawn from PCG seeded by seed.
 func RandomData(n, k int, seed uint64) *bornmachine.Dataset {
