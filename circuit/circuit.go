@@ -164,10 +164,8 @@ func (c *Circuit) AddCReg(name string, size int) Register {
 
 // Symbol returns the symbol called name, declaring it if it is new.
 func (c *Circuit) Symbol(name string) Sym {
-	for i, s := range c.Symbols {
-		if s == name {
-			return Sym{Name: name, Index: i}
-		}
+	if i := c.SymbolIndex(name); i >= 0 {
+		return Sym{Name: name, Index: i}
 	}
 	c.Symbols = append(c.Symbols, name)
 	return Sym{Name: name, Index: len(c.Symbols) - 1}

@@ -113,16 +113,10 @@ func (c Call) Eval(vals []float64) float64 {
 }
 
 // FormatFloat prints v so that parsing the result gives back the same float64
-// bit pattern (shortest round-trip form), in a syntax OpenQASM reads.
-func FormatFloat(v float64) string {
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	s := strconv.FormatFloat(v, 'g', -1, 64)
-	// OpenQASM 2 needs a real to have a digit before an exponent; 'g' gives
-	// forms like 1e-07, which both versions read.
-	return s
-}
+// bit pattern (shortest round-trip form), in a syntax OpenQASM reads: 'g'
+// gives forms like 1e-07, with a digit before any exponent, which both
+// versions read.
+func FormatFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 func (n Num) String() string {
 	if n.Name != "" {

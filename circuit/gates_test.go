@@ -429,3 +429,23 @@ func TestFormatClbits(t *testing.T) {
 		t.Errorf("FormatBits(5,4) = %q", got)
 	}
 }
+
+func TestIsFinite(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	for _, tc := range []struct {
+		m    Matrix
+		want bool
+	}{
+		{nil, true},
+		{Identity(2), true},
+		{Matrix{1, complex(0, 1e308)}, true},
+		{Matrix{1, complex(nan, 0)}, false},
+		{Matrix{complex(0, nan)}, false},
+		{Matrix{1, 0, 0, complex(-inf, 0)}, false},
+		{Matrix{complex(0, inf)}, false},
+	} {
+		if got := IsFinite(tc.m); got != tc.want {
+			t.Errorf("IsFinite(%v) = %v, want %v", tc.m, got, tc.want)
+		}
+	}
+}

@@ -59,16 +59,24 @@ func init() {
 	StdGates, StdGatesOrder = buildStdGates()
 }
 
+// libFile collects the gates of a library file, in the file's order.
+type libFile struct {
+	cat   Catalog
+	order []string
+}
+
+// def gives g its body and adds it to the library.
+func (f *libFile) def(g *GateDef, body ...Op) *GateDef {
+	g.Body = body
+	f.cat[g.Name] = g
+	f.order = append(f.order, g.Name)
+	return g
+}
+
 func buildQELib1() (Catalog, []string) {
 	const L = LibQELib1
-	cat := Catalog{}
-	var order []string
-	def := func(g *GateDef, body ...Op) *GateDef {
-		g.Body = body
-		cat[g.Name] = g
-		order = append(order, g.Name)
-		return g
-	}
+	f := &libFile{cat: Catalog{}}
+	def := f.def
 	th := []string{"theta", "phi", "lambda"}
 	U, CX := UQiskit, CoreQASM2["CX"]
 
@@ -106,7 +114,7 @@ func buildQELib1() (Catalog, []string) {
 	def(fn(L, "sxdg", 1, nil, false, constant(MatRX(-math.Pi/2))), o(s, nil, 0), o(h, nil, 0), o(s, nil, 0))
 	def(ctrl(L, "cz", 1, gZ), o(h, nil, 1), o(cx, nil, 0, 1), o(h, nil, 1))
 	def(ctrl(L, "cy", 1, gY), o(sdg, nil, 1), o(cx, nil, 0, 1), o(s, nil, 1))
-	swap := def(alias(L, "swap", gSwap), o(cx, nil, 0, 1), o(cx, nil, 1, 0), o(cx, nil, 0, 1))
+	def(alias(L, "swap", gSwap), o(cx, nil, 0, 1), o(cx, nil, 1, 0), o(cx, nil, 0, 1))
 	// qelib1's ch body gives e^{i pi/4} times the controlled Hadamard.
 	def(withPhase(ctrl(L, "ch", 1, gH), math.Pi/4),
 		o(h, nil, 1), o(sdg, nil, 1), o(cx, nil, 0, 1), o(h, nil, 1), o(t, nil, 1),
@@ -194,13 +202,12 @@ func buildQELib1() (Catalog, []string) {
 	body = append(body, hcu1hm(8, 2)...)
 	body = append(body, o(cx, nil, 0, 2))
 	body = append(body, hcu1h(8, 2)...)
-	c3sqrtx := def(fn(L, "c3sqrtx", 4, nil, false, constant(Controlled(matC3SqrtXTarget(), 3, 7))), body...)
+	c3sqrtx := def(fn(L, "c3sqrtx", 4, nil, false, constant(Controlled(matSX, 3, 7))), body...) // C^3(sqrt(X))
 	def(ctrl(L, "c4x", 4, gX),
 		o(h, nil, 4), o(cu1, ex(piOver(2)), 3, 4), o(h, nil, 4), o(c3x, nil, 0, 1, 2, 3),
 		o(h, nil, 4), o(cu1, ex(Neg(piOver(2))), 3, 4), o(h, nil, 4), o(c3x, nil, 0, 1, 2, 3),
 		o(c3sqrtx, nil, 0, 1, 2, 4))
-	_ = swap
-	return cat, order
+	return f.cat, f.order
 }
 
 // matRXX is exp(-i t XX/2).
@@ -240,19 +247,10 @@ func matRC3X() Matrix {
 	return m
 }
 
-// matC3SqrtXTarget is the target of qelib1's c3sqrtx.
-func matC3SqrtXTarget() Matrix { return matSX }
-
 func buildStdGates() (Catalog, []string) {
 	const L = LibStdGates
-	cat := Catalog{}
-	var order []string
-	def := func(g *GateDef, body ...Op) *GateDef {
-		g.Body = body
-		cat[g.Name] = g
-		order = append(order, g.Name)
-		return g
-	}
+	f := &libFile{cat: Catalog{}}
+	def := f.def
 	U := U3Spec
 	ctl := []Modifier{{Kind: Ctrl, N: 1}}
 	half1 := []Modifier{{Kind: Pow, Exp: 0.5}}
@@ -287,8 +285,7 @@ func buildStdGates() (Catalog, []string) {
 	def(cry, om(ctl, ry, ex(par(cry, 0)), 0, 1))
 	crz := ctrl(L, "crz", 1, gRZ, "θ")
 	def(crz, om(ctl, rz, ex(par(crz, 0)), 0, 1))
-	// qelib1's ch body gives e^{i pi/4} times the controlled Hadamard.
-	def(ctrl(L, "ch", 1, gH), om(ctl, h, nil, 0, 1))
+	def(ctrl(L, "ch", 1, gH), om(ctl, h, nil, 0, 1)) // no extra phase, unlike qelib1's ch
 	swap := def(alias(L, "swap", gSwap), o(cx, nil, 0, 1), o(cx, nil, 1, 0), o(cx, nil, 0, 1))
 	def(ctrl(L, "ccx", 2, gX), om([]Modifier{{Kind: Ctrl, N: 1}, {Kind: Ctrl, N: 1}}, x, nil, 0, 1, 2))
 	def(ctrl(L, "cswap", 1, gSwap), om(ctl, swap, nil, 0, 1, 2))
@@ -314,5 +311,5 @@ func buildStdGates() (Catalog, []string) {
 		return Scale(Expi(-(p[1]+p[2])/2), MatU(p[0], p[1], p[2]))
 	})
 	def(u3, gp(Neg(half(Add(Add(par(u3, 1), par(u3, 2)), par(u3, 0))))), o(U, ex(par(u3, 0), par(u3, 1), par(u3, 2)), 0))
-	return cat, order
+	return f.cat, f.order
 }

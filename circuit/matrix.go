@@ -117,6 +117,17 @@ func IsDiagonal(m Matrix) bool {
 	return true
 }
 
+// IsFinite reports whether every entry of m is finite (no NaN or infinite
+// real or imaginary part).
+func IsFinite(m Matrix) bool {
+	for _, z := range m {
+		if math.IsNaN(real(z)) || math.IsNaN(imag(z)) || math.IsInf(real(z), 0) || math.IsInf(imag(z), 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // MaxDiff returns max |a_ij - b_ij|.
 func MaxDiff(a, b Matrix) float64 {
 	if len(a) != len(b) {

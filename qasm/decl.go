@@ -273,25 +273,23 @@ func (p *parser) bodyStatement(sc *gateScope) (circuit.Op, bool) {
 
 // bodyStatementBarrier reads a barrier on formal qubits in a gate body.
 func (p *parser) bodyStatementBarrier(sc *gateScope) (circuit.Op, bool) {
-	{
-		p.next()
-		args, ok := p.argList(true)
-		if !ok {
-			p.sync()
-			return circuit.Op{}, false
-		}
-		var op circuit.Op
-		ok = p.complete()
-		if ok {
-			var qs []int
-			if qs, ok = p.formalQubits(sc, args, false); ok {
-				p.spend(len(qs), args[0].pos)
-				op = circuit.Op{Kind: circuit.Barrier, Qubits: qs}
-			}
-		}
-		p.expectSemi()
-		return op, ok
+	p.next()
+	args, ok := p.argList(true)
+	if !ok {
+		p.sync()
+		return circuit.Op{}, false
 	}
+	var op circuit.Op
+	ok = p.complete()
+	if ok {
+		var qs []int
+		if qs, ok = p.formalQubits(sc, args, false); ok {
+			p.spend(len(qs), args[0].pos)
+			op = circuit.Op{Kind: circuit.Barrier, Qubits: qs}
+		}
+	}
+	p.expectSemi()
+	return op, ok
 }
 
 func (p *parser) bodyGate(sc *gateScope) (circuit.Op, bool) {

@@ -271,13 +271,20 @@ func (p *parser) number(t token) (circuit.Expr, bool) {
 		p.warnedNoDot = true
 		p.warnf(p.posOf(t), "real number %s has no decimal point (not OpenQASM 2.0; Qiskit accepts it)", b)
 	}
-	v, err := strconv.ParseFloat(string(b), 64)
+	return p.parseReal(string(b), string(b), p.posOf(t))
+}
+
+// parseReal converts the real literal text (written lit, at pos). A value
+// too small for a float64 becomes 0 or a denormal; one too large is an
+// error.
+func (p *parser) parseReal(text, lit string, pos Pos) (circuit.Expr, bool) {
+	v, err := strconv.ParseFloat(text, 64)
 	if err != nil {
 		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
 			if !math.IsInf(v, 0) {
 				return circuit.Num{Value: v}, true // underflow to 0 or a denormal
 			}
-			p.errorf(p.posOf(t), "number %s out of range", shorten(string(b)))
+			p.errorf(pos, "number %s out of range", shorten(lit))
 			return nil, false
 		}
 		// A malformed exponent, which the scanner has reported.

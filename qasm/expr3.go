@@ -361,7 +361,7 @@ func (p *parser) real3(n *node) (circuit.Expr, bool) {
 		v, ok := p.int3(n)
 		return circuit.Const(float64(v)), ok
 	case nReal:
-		return p.realLit(n)
+		return p.parseReal(strings.ReplaceAll(n.name, "_", ""), n.name, n.pos)
 	case nString:
 		p.errorf(n.pos, "a string is not a number")
 		return nil, false
@@ -431,23 +431,6 @@ func (p *parser) real3(n *node) (circuit.Expr, bool) {
 	}
 	p.errorf(n.pos, "expected a real-valued expression")
 	return nil, false
-}
-
-func (p *parser) realLit(n *node) (circuit.Expr, bool) {
-	text := strings.ReplaceAll(n.name, "_", "")
-	v, err := strconv.ParseFloat(text, 64)
-	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
-			if !math.IsInf(v, 0) {
-				return circuit.Const(v), true
-			}
-			p.errorf(n.pos, "number %s out of range", shorten(n.name))
-			return nil, false
-		}
-		p.nerr++ // a malformed exponent, which the scanner has reported
-		return nil, false
-	}
-	return circuit.Const(v), true
 }
 
 // namedConst returns the built-in constants pi, tau and euler.
@@ -589,10 +572,8 @@ func (p *parser) realCall(n *node) (circuit.Expr, bool) {
 	return circuit.Call{Fn: fn, X: args[0]}, true
 }
 
-// intExpr evaluates n as an integer constant (an index, a size, a loop
+// int3 evaluates n as an integer constant (an index, a size, a loop
 // bound, the value in a condition).
-func (p *parser) intExpr(n *node) (int64, bool) { return p.int3(n) }
-
 func (p *parser) int3(n *node) (int64, bool) {
 	switch n.kind {
 	case nBad:

@@ -3,8 +3,6 @@ package qasm
 import (
 	"errors"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"born/circuit"
@@ -17,17 +15,7 @@ import (
 // for small unitary circuits, the same unitary; as OpenQASM 2 (when it has
 // no parameters), either to a program that reads or with an error.
 func FuzzParse3(f *testing.F) {
-	seeds, err := filepath.Glob("testdata/seeds3/*.qasm")
-	if err != nil || len(seeds) == 0 {
-		f.Fatalf("no seeds: %v", err)
-	}
-	for _, s := range seeds {
-		data, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	addSeeds(f, "testdata/seeds3/*.qasm")
 	f.Add([]byte("OPENQASM 3.0;\nqubit q;\nfor int i in [0:3] { if (i % 2 == 0) U(i, 0, 0) q; }"))
 	f.Add([]byte("OPENQASM 3.0;\ninclude \"lib.inc\";\nqubit[2] q;\nh2 q[0], q[1];"))
 	const maxOps = 1 << 14

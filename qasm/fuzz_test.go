@@ -17,13 +17,11 @@ var fuzzFiles = map[string]string{
 	"bad.inc":  "gate oops a { x a[0]; }\n",
 }
 
-// FuzzParse checks that Parse never panics or hangs, that its work is
-// bounded (Options.MaxOps), and that what it returns is consistent: a valid
-// circuit, or positioned errors inside the source.
-func FuzzParse(f *testing.F) {
-	seeds, err := filepath.Glob("testdata/seeds/*.qasm")
+// addSeeds adds the files matching pattern to the fuzzer's corpus.
+func addSeeds(f *testing.F, pattern string) {
+	seeds, err := filepath.Glob(pattern)
 	if err != nil || len(seeds) == 0 {
-		f.Fatalf("no seeds: %v", err)
+		f.Fatalf("no seeds in %s: %v", pattern, err)
 	}
 	for _, s := range seeds {
 		data, err := os.ReadFile(s)
@@ -32,6 +30,13 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
+}
+
+// FuzzParse checks that Parse never panics or hangs, that its work is
+// bounded (Options.MaxOps), and that what it returns is consistent: a valid
+// circuit, or positioned errors inside the source.
+func FuzzParse(f *testing.F) {
+	addSeeds(f, "testdata/seeds/*.qasm")
 	f.Add([]byte(""))
 	f.Add([]byte("OPENQASM 3;\nqubit q;"))
 	f.Add([]byte(hdr + "qreg q[1048576];\nbarrier q;\nh q;"))

@@ -569,7 +569,20 @@ func (p *parser) includeStmt() {
 	}
 }
 
-// include reads an included file in place. qelib1.inc is built in.
+// declareLib declares the gates of the built-in library file (in its
+// order), included at pos.
+func (p *parser) declareLib(file string, pos Pos, order []string, cat circuit.Catalog, o origin) {
+	for _, g := range order {
+		if s := p.names[g]; s != nil {
+			p.errorf(pos, "%s defines gate '%s', already declared (%s at %s)", file, g, s.describe(), s.pos)
+			continue
+		}
+		p.names[g] = &symbol{kind: symGate, origin: o, pos: pos, gate: cat[g]}
+	}
+}
+
+// include reads an included file in place. qelib1.inc and stdgates.inc are
+// built in.
 func (p *parser) include(name string, pos Pos) {
 	if name == "qelib1.inc" {
 		if p.version == 3 {
@@ -581,13 +594,7 @@ func (p *parser) include(name string, pos Pos) {
 			return
 		}
 		p.qelib1 = true
-		for _, g := range circuit.QELib1Order {
-			if s := p.names[g]; s != nil {
-				p.errorf(pos, "qelib1.inc defines gate '%s', already declared (%s at %s)", g, s.describe(), s.pos)
-				continue
-			}
-			p.names[g] = &symbol{kind: symGate, origin: originQELib1, pos: pos, gate: circuit.QELib1Gates[g]}
-		}
+		p.declareLib(name, pos, circuit.QELib1Order, circuit.QELib1Gates, originQELib1)
 		return
 	}
 	if name == "stdgates.inc" {
@@ -599,13 +606,7 @@ func (p *parser) include(name string, pos Pos) {
 			return
 		}
 		p.stdgates = true
-		for _, g := range circuit.StdGatesOrder {
-			if s := p.names[g]; s != nil {
-				p.errorf(pos, "stdgates.inc defines gate '%s', already declared (%s at %s)", g, s.describe(), s.pos)
-				continue
-			}
-			p.names[g] = &symbol{kind: symGate, origin: originStdGates, pos: pos, gate: circuit.StdGates[g]}
-		}
+		p.declareLib(name, pos, circuit.StdGatesOrder, circuit.StdGates, originStdGates)
 		return
 	}
 	if name == "" {

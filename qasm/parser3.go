@@ -414,7 +414,7 @@ func (p *parser) designator(def uint64) (uint64, Pos, bool) {
 	if !ok || !p.want(tRBrack) {
 		return 0, pos, false
 	}
-	v, ok := p.intExpr(n)
+	v, ok := p.int3(n)
 	if !ok {
 		return 0, pos, false
 	}
@@ -454,7 +454,7 @@ func (p *parser) bitDecl() {
 		case nString:
 			zero = strings.Trim(n.name, "0") == ""
 		case nInt:
-			v, ok := p.intExpr(n)
+			v, ok := p.int3(n)
 			zero = ok && v == 0
 		}
 		if !zero && p.stmtOK() {
@@ -528,7 +528,7 @@ func (p *parser) classicalDecl(isConst bool) {
 	}
 	switch typ {
 	case "int", "uint":
-		v, ok := p.intExpr(n)
+		v, ok := p.int3(n)
 		if !ok {
 			break
 		}
@@ -665,7 +665,7 @@ func (p *parser) designatorValue() (int64, Pos, bool) {
 	if !ok {
 		return 0, pos, false
 	}
-	v, ok := p.intExpr(n)
+	v, ok := p.int3(n)
 	return v, pos, ok
 }
 
@@ -763,7 +763,7 @@ func (p *parser) operand3(quantum bool) (qref, bool) {
 	}
 	idx := index[0]
 	elem := func(n *node) (int, bool) {
-		v, ok := p.intExpr(n)
+		v, ok := p.int3(n)
 		if !ok {
 			return 0, false
 		}
@@ -786,7 +786,7 @@ func (p *parser) operand3(quantum bool) (qref, bool) {
 		step := int64(1)
 		ok3 := true
 		if len(idx.args) == 3 {
-			step, ok3 = p.intExpr(idx.args[1])
+			step, ok3 = p.int3(idx.args[1])
 		}
 		if !ok1 || !ok2 || !ok3 {
 			return qref{}, false
@@ -879,7 +879,7 @@ func (p *parser) modifiers() ([]circuit.Modifier, bool) {
 				if !ok || !p.want(tRParen) {
 					return nil, false
 				}
-				v, ok := p.intExpr(n)
+				v, ok := p.int3(n)
 				if !ok {
 					return nil, false
 				}
@@ -907,16 +907,6 @@ func (p *parser) modifiers() ([]circuit.Modifier, bool) {
 		mods = append(mods, m)
 	}
 	return mods, true
-}
-
-func numControls(mods []circuit.Modifier) int {
-	n := 0
-	for _, m := range mods {
-		if m.Kind == circuit.Ctrl || m.Kind == circuit.NegCtrl {
-			n += m.N
-		}
-	}
-	return n
 }
 
 func hasFracPow(mods []circuit.Modifier) bool {
@@ -989,7 +979,8 @@ func (p *parser) resolveGate3(nameTok token, nparams int) *circuit.GateDef {
 
 // checkArity checks the number of qubit operands of g under modifiers.
 func (p *parser) checkArity(nameTok token, g *circuit.GateDef, mods []circuit.Modifier, nargs int) bool {
-	nc := numControls(mods)
+	op := circuit.Op{Mods: mods}
+	nc := op.NumControls()
 	if want := g.NumQubits() + nc; nargs != want {
 		if nc > 0 {
 			p.errorf(p.posOf(nameTok), "gate '%s' with %s takes %s, found %d", nameTok.lit, plural(nc, "control"), plural(want, "qubit argument"), nargs)
@@ -1490,12 +1481,12 @@ func (p *parser) for3() {
 			return
 		}
 		r := list[0].args
-		a, ok1 := p.intExpr(r[0])
-		b, ok2 := p.intExpr(r[len(r)-1])
+		a, ok1 := p.int3(r[0])
+		b, ok2 := p.int3(r[len(r)-1])
 		step = 1
 		ok3 := true
 		if len(r) == 3 {
-			step, ok3 = p.intExpr(r[1])
+			step, ok3 = p.int3(r[1])
 		}
 		if !ok1 || !ok2 || !ok3 {
 			p.skipStmt()
@@ -1517,7 +1508,7 @@ func (p *parser) for3() {
 			return
 		}
 		for _, n := range list {
-			v, ok := p.intExpr(n)
+			v, ok := p.int3(n)
 			if !ok {
 				p.skipStmt()
 				return

@@ -383,7 +383,7 @@ func (w *writer) sanitize(s string) string {
 	if r, _ := utf8.DecodeRuneInString(out); !unicode.IsLetter(r) || w.v == 2 && (r == '_' || r >= utf8.RuneSelf || !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')) {
 		out = "g" + out
 	}
-	if w.v == 2 && out[0] >= 'A' && out[0] <= 'Z' && len(out) > 0 {
+	if w.v == 2 && out[0] >= 'A' && out[0] <= 'Z' {
 		// OpenQASM 2 identifiers start with a lowercase letter; U and CX
 		// are the built-in exceptions.
 		out = "g" + out
@@ -1048,9 +1048,9 @@ func (w *writer) inline(out *[]string, g *circuit.GateDef, params []circuit.Expr
 		return fmt.Errorf("expanding %s would write more than %d statements", g.Name, maxStatements)
 	}
 	controls, args := qubits[:nc], qubits[nc:]
-	var inv []circuit.Modifier
+	pre := ctl // the modifiers of every body operation
 	if pw < 0 {
-		inv = []circuit.Modifier{{Kind: circuit.Inv}}
+		pre = append(pre, circuit.Modifier{Kind: circuit.Inv})
 	}
 	reps := int(math.Abs(pw))
 	for r := 0; r < reps; r++ {
@@ -1074,21 +1074,29 @@ func (w *writer) inline(out *[]string, g *circuit.GateDef, params []circuit.Expr
 				}
 				continue
 			}
-			ps := make([]circuit.Expr, len(b.Params))
-			for i, e := range b.Params {
-				ps[i] = circuit.Subst(e, params)
-			}
-			qs := append([]int(nil), controls...)
-			for _, f := range b.Qubits {
-				qs = append(qs, args[f])
-			}
-			m := append(append(append([]circuit.Modifier(nil), ctl...), inv...), b.Mods...)
+			ps, qs, m := instantiate(b, params, controls, args, pre)
 			if err := emit(out, b.Gate, ps, m, qs, en, qname); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// instantiate returns the parameters, qubits and modifiers of gate
+// application b of a body, applied with params on args under controls: b's
+// parameters with params substituted, the controls then b's formal qubits
+// mapped to args, and mods then b's own modifiers.
+func instantiate(b *circuit.Op, params []circuit.Expr, controls, args []int, mods []circuit.Modifier) ([]circuit.Expr, []int, []circuit.Modifier) {
+	ps := make([]circuit.Expr, len(b.Params))
+	for i, e := range b.Params {
+		ps[i] = circuit.Subst(e, params)
+	}
+	qs := append([]int(nil), controls...)
+	for _, f := range b.Qubits {
+		qs = append(qs, args[f])
+	}
+	return ps, qs, append(append([]circuit.Modifier(nil), mods...), b.Mods...)
 }
 
 // splitMods returns the control modifiers of mods, the total power that

@@ -152,15 +152,7 @@ func (w *writer) ctrl2(out *[]string, g *circuit.GateDef, params []circuit.Expr,
 			if b.Kind != circuit.GateOp {
 				continue
 			}
-			ps := make([]circuit.Expr, len(b.Params))
-			for i, e := range b.Params {
-				ps[i] = circuit.Subst(e, params)
-			}
-			qs := append([]int(nil), controls...)
-			for _, f := range b.Qubits {
-				qs = append(qs, targets[f])
-			}
-			m := append(append([]circuit.Modifier(nil), mods...), b.Mods...)
+			ps, qs, m := instantiate(b, params, controls, targets, mods)
 			if err := w.gate2(out, b.Gate, ps, m, qs, en, qname); err != nil {
 				return err
 			}

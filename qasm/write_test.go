@@ -371,13 +371,23 @@ func wrapControlled(c *circuit.Circuit) *circuit.Circuit {
 }
 
 // TestWriteExamples shows what the writer produces for the cases its
-// design turns on.
+// design turns on; each program reads back with the circuit's unitary.
 func TestWriteExamples(t *testing.T) {
 	c, _ := mustParse(t, h3+"input float[64] theta;\nqubit[3] q;\nrz(theta) q[0];\nctrl @ rz(theta) q[0], q[1];\nctrl(2) @ x q[0], q[1], q[2];\ngphase(pi/2);\n", nil)
-	out, err := Format(c, WriteOptions{Version: 2, Params: map[string]float64{"theta": 0.5}})
+	vals := []float64{0.5}
+	wantU := unitary(t, c, vals)
+	sameUnitary := func(out []byte, vals []float64) {
+		t.Helper()
+		c2, _ := mustParse(t, string(out), nil)
+		if d := maxDiff(unitary(t, c2, vals), wantU); d > 1e-12 {
+			t.Errorf("read back, the unitary differs by %g:\n%s", d, out)
+		}
+	}
+	out, err := Format(c, WriteOptions{Version: 2, Params: map[string]float64{"theta": vals[0]}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameUnitary(out, nil)
 	want := `OPENQASM 2.0;
 include "qelib1.inc";
 gate global_phase(gamma) q {
@@ -403,6 +413,7 @@ global_phase(1.5707963267948966) q[0];
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameUnitary(out, vals)
 	want = `OPENQASM 3.0;
 include "stdgates.inc";
 input float[64] theta;

@@ -13,7 +13,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync"
@@ -105,10 +104,8 @@ func compile(l *circuit.Lowered, vals []float64) (*program, error) {
 			continue
 		}
 		m := in.Matrix(vals)
-		for _, z := range m {
-			if math.IsNaN(real(z)) || math.IsNaN(imag(z)) || math.IsInf(real(z), 0) || math.IsInf(imag(z), 0) {
-				return nil, fmt.Errorf("sim: instruction %d (op %d): matrix is not finite for these parameter values", i, in.Op)
-			}
+		if !circuit.IsFinite(m) {
+			return nil, fmt.Errorf("sim: instruction %d (op %d): matrix is not finite for these parameter values", i, in.Op)
 		}
 		pr.mats[i] = m
 	}
@@ -136,15 +133,11 @@ func pack(cbits []bool) uint64 {
 
 // run executes instructions [from, to) of pr on st, drawing measurement
 // outcomes from rng and recording them in cbits. Resets of qubits in |0>
-// are skipped; so are deferred and skipped measurements when deferMeasure
-// is set (the caller then reads them off the final state).
-func run[S State[S]](pr *program, st S, from, to int, cbits []bool, rng *rand.Rand, deferMeasure bool) {
+// are skipped.
+func run[S State[S]](pr *program, st S, from, to int, cbits []bool, rng *rand.Rand) {
 	for i := from; i < to; i++ {
 		in := &pr.l.Instrs[i]
 		if pr.skip[i] && in.Kind == circuit.IReset {
-			continue
-		}
-		if deferMeasure && in.Kind == circuit.IMeasure && (pr.skip[i] || pr.deferred[i]) {
 			continue
 		}
 		if !holds(in.Cond, cbits) {
@@ -186,7 +179,7 @@ func Run[S State[S]](st S, l *circuit.Lowered, vals []float64, rng *rand.Rand) (
 	if err := runUnitaries(pr, st, vals, pr.prefix); err != nil {
 		return nil, err
 	}
-	run(pr, st, pr.prefix, len(l.Instrs), cbits, rng, false)
+	run(pr, st, pr.prefix, len(l.Instrs), cbits, rng)
 	return cbits, nil
 }
 
@@ -368,7 +361,7 @@ func shots0[S State[S], K comparable](newState func(n int) (S, error), l *circui
 		// Run in place: no copy of the prefix state needed.
 		cbits := make([]bool, l.NumClbits)
 		rng := rand.New(rand.NewPCG(seed, shotStream(0)))
-		run(pr, st, pr.prefix, len(l.Instrs), cbits, rng, false)
+		run(pr, st, pr.prefix, len(l.Instrs), cbits, rng)
 		if observe != nil {
 			observe(st)
 		}
@@ -414,7 +407,7 @@ func shotByShot[S State[S], K comparable](pr *program, pre S, shots int, seed ui
 				}
 				clear(cbits)
 				pcg.Seed(seed, shotStream(uint64(shot)))
-				run(pr, work, pr.prefix, len(pr.l.Instrs), cbits, rng, false)
+				run(pr, work, pr.prefix, len(pr.l.Instrs), cbits, rng)
 				if observe != nil {
 					mu.Lock()
 					observe(work)

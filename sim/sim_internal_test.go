@@ -31,7 +31,7 @@ func TestShotByShotIndependentOfWorkers(t *testing.T) {
 		t.Fatalf("sampled %v prefix %d; want a shot-by-shot circuit with a 3-gate prefix", pr.sampled, pr.prefix)
 	}
 	pre, _ := statevector.New(3)
-	run(pr, pre, 0, pr.prefix, nil, nil, false)
+	run(pr, pre, 0, pr.prefix, nil, nil)
 	want := sbs(pr, pre, 2000, 5, 1)
 	for _, w := range []int{2, 3, 7} {
 		if got := sbs(pr, pre, 2000, 5, w); !maps.Equal(got, want) {
@@ -62,7 +62,7 @@ func TestShotByShotMatchesSampling(t *testing.T) {
 		t.Fatal(err)
 	}
 	pre, _ := statevector.New(4)
-	run(pr, pre, 0, pr.prefix, nil, nil, false)
+	run(pr, pre, 0, pr.prefix, nil, nil)
 	byShot := sbs(pr, pre, shots, 4, 2)
 	var chi2 float64
 	df := -1
@@ -93,7 +93,7 @@ func TestOneShotMatchesShotZero(t *testing.T) {
 			t.Fatal(err)
 		}
 		pre, _ := statevector.New(2)
-		run(pr, pre, 0, pr.prefix, nil, nil, false)
+		run(pr, pre, 0, pr.prefix, nil, nil)
 		if want := sbs(pr, pre, 1, seed, 1); !maps.Equal(one, want) {
 			t.Errorf("seed %d: %v, want %v", seed, one, want)
 		}

@@ -147,20 +147,28 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int) (out []fblock, phases []int) {
 		for m := fb.mask; m != 0; m &= m - 1 {
 			fb.qubits = append(fb.qubits, bits.TrailingZeros64(m))
 		}
-		seenSym := map[int]bool{}
-		for _, i := range fb.instrs {
-			for _, e := range l.Instrs[i].Params {
-				for _, s := range circuit.Symbols(nil, e) {
-					if !seenSym[s] {
-						seenSym[s] = true
-						fb.syms = append(fb.syms, s)
-					}
-				}
-			}
-		}
+		fb.syms = symbolsOf(l, fb.instrs)
 		out = append(out, fb)
 	}
 	return out, phases
+}
+
+// symbolsOf returns the symbols that the parameters of instructions instrs
+// of l use, each once, in order of first use.
+func symbolsOf(l *circuit.Lowered, instrs []int) []int {
+	var out []int
+	seen := map[int]bool{}
+	for _, i := range instrs {
+		for _, e := range l.Instrs[i].Params {
+			for _, s := range circuit.Symbols(nil, e) {
+				if !seen[s] {
+					seen[s] = true
+					out = append(out, s)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // applyLocal applies the gate g (a 2^t x 2^t matrix on local bit positions

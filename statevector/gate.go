@@ -56,11 +56,14 @@ func (g *Gate[T]) NumQubits() int { return g.n }
 // ApplyGate applies the prepared gate g to s. It panics if g was prepared
 // for a different number of qubits.
 func (s *Vector[T]) ApplyGate(g *Gate[T]) {
-	if !g.set || g.noop {
+	if !g.set {
 		return
 	}
 	if g.n != s.n {
 		panic(fmt.Sprintf("statevector: a gate prepared for %d qubits applied to a %d-qubit state", g.n, s.n))
+	}
+	if g.noop {
+		return
 	}
 	s.ex.runOp(s.data, &g.op, s.Workers())
 }
@@ -206,8 +209,15 @@ func (s *Vector[T]) PartialInner(dst []complex128, ket *Vector[T], targets, cont
 		dst[2], dst[3] = complex(a4, a5), complex(a6, a7)
 		return dst
 	}
-	// General: gather each group's 2^k amplitudes of both states.
-	off := make([]int, d)
+	// General: gather each group's 2^k amplitudes of both states, in
+	// scratch on the stack for gates of up to maxSIMDDense qubits.
+	var offA [1 << maxSIMDDense]int
+	var lvA, kvA [1 << maxSIMDDense]complex128
+	off, lv, kv := offA[:], lvA[:], kvA[:]
+	if d > len(off) {
+		off, lv, kv = make([]int, d), make([]complex128, d), make([]complex128, d)
+	}
+	off, lv, kv = off[:d], lv[:d], kv[:d]
 	var tmask, cmask, cval int
 	for j, t := range targets {
 		tmask |= 1 << uint(t)
@@ -223,8 +233,6 @@ func (s *Vector[T]) PartialInner(dst []complex128, ket *Vector[T], targets, cont
 		}
 	}
 	fixed := tmask | cmask
-	lv := make([]complex128, d)
-	kv := make([]complex128, d)
 	x := 0
 	for range s.Len() >> uint(bits.OnesCount(uint(fixed))) {
 		i := x | cval

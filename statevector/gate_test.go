@@ -103,6 +103,11 @@ func TestGatePanics(t *testing.T) {
 			s, _ := statevector.New(4)
 			s.ApplyGate(statevector.NewGate[float64](3, circuit.Matrix{0, 1, 1, 0}, []int{1}, nil, 0))
 		},
+		// A gate with no effect (a diagonal of ones) is still checked.
+		"mismatch identity": func() {
+			s, _ := statevector.New(4)
+			s.ApplyGate(statevector.NewGate[float64](3, circuit.Matrix{1, 0, 0, 1}, []int{1}, nil, 0))
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {

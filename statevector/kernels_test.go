@@ -218,3 +218,15 @@ func TestApplyDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialInnerDoesNotAllocate: into a grown dst, the general path
+// (controls, several targets) keeps its scratch off the heap.
+func TestPartialInnerDoesNotAllocate(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	a, b := mustState(t, randVec(rng, 8)), mustState(t, randVec(rng, 8))
+	targets, controls := []int{1, 5, 2}, []int{7}
+	dst := a.PartialInner(nil, b, targets, controls, 1)
+	if n := testing.AllocsPerRun(10, func() { dst = a.PartialInner(dst, b, targets, controls, 1) }); n != 0 {
+		t.Errorf("%v allocations per call", n)
+	}
+}

@@ -104,14 +104,6 @@ func (s *Vector[T]) flip(q int) {
 	})
 }
 
-// abs2At returns |amplitude i|^2 in float64.
-func (s *Vector[T]) abs2At(i int) float64 {
-	L := lanes[T]()
-	p := posOf(i, L-1)
-	re, im := float64(s.data[p]), float64(s.data[p+L])
-	return re*re + im*im
-}
-
 // Marginal returns the probability distribution of the given qubits: entry
 // x is the probability that qubits[i] reads bit i of x for every i.
 func (s *Vector[T]) Marginal(qubits []int) []float64 {

@@ -3,6 +3,7 @@ package statevector
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // ParallelMinQubits is the smallest state that a gate splits over several
@@ -34,26 +35,26 @@ type task struct {
 // The pool: persistent goroutines that take tasks from one channel. Callers
 // do a share of the work themselves and wait for the rest, so a busy pool
 // (several states evolving at once) only delays, never deadlocks: tasks
-// never submit tasks.
-var pool struct {
+// never submit tasks. States on several goroutines use it at once, so the
+// number of workers started is read atomically; mu serializes starting
+// them.
+var pool = struct {
 	mu      sync.Mutex
 	tasks   chan task
-	started int
-}
+	started atomic.Int64
+}{tasks: make(chan task, 64)}
 
 func ensureWorkers(n int) {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
-	if pool.tasks == nil {
-		pool.tasks = make(chan task, 64)
-	}
-	for ; pool.started < n; pool.started++ {
+	for pool.started.Load() < int64(n) {
 		go func() {
 			for t := range pool.tasks {
 				t.j.runRange(t.from, t.to)
 				t.wg.Done()
 			}
 		}()
+		pool.started.Add(1)
 	}
 }
 
@@ -66,7 +67,7 @@ func parallel(j rangeJob, n, parts int, wg *sync.WaitGroup) {
 		j.runRange(0, n)
 		return
 	}
-	if pool.started < parts-1 {
+	if pool.started.Load() < int64(parts-1) {
 		ensureWorkers(parts - 1)
 	}
 	wg.Add(parts - 1)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"math/cmplx"
 	"sync/atomic"
 
 	"born/circuit"
@@ -97,17 +98,7 @@ func Compile(l *circuit.Lowered, maxFuse int) (*Program, error) {
 			p.phaseB = b
 		}
 	}
-	seen := map[int]bool{}
-	for _, i := range phases {
-		for _, e := range l.Instrs[i].Params {
-			for _, s := range circuit.Symbols(nil, e) {
-				if !seen[s] {
-					seen[s] = true
-					p.phSyms = append(p.phSyms, s)
-				}
-			}
-		}
-	}
+	p.phSyms = symbolsOf(l, phases)
 	p.mats = make([][]complex128, len(blocks))
 	p.ident = make([]bool, len(blocks))
 	p.ver = make([]uint64, len(blocks))
@@ -150,18 +141,14 @@ func (p *Program) Bind(vals []float64) error {
 	if len(vals) != p.l.NumSymbols {
 		return fmt.Errorf("statevector: the circuit has %d parameters, %d values given", p.l.NumSymbols, len(vals))
 	}
-	dirty := func(b int) {
-		if p.ver[b] != p.gen+1 {
-			p.ver[b] = 0
-		}
-	}
+	// p.ver[b] = 0 marks block b for rebuilding.
 	all := !p.bound
 	phaseDirty := all
 	if !all {
 		for s, v := range vals {
 			if math.Float64bits(v) != math.Float64bits(p.vals[s]) {
 				for _, b := range p.bySym[s] {
-					dirty(b)
+					p.ver[b] = 0
 				}
 				for _, t := range p.phSyms {
 					phaseDirty = phaseDirty || t == s
@@ -176,11 +163,11 @@ func (p *Program) Bind(vals []float64) error {
 		for _, i := range p.phases {
 			ph *= p.l.Instrs[i].Matrix(vals)[0]
 		}
-		if !finite(ph) {
+		if cmplx.IsNaN(ph) || cmplx.IsInf(ph) {
 			return fmt.Errorf("statevector: global phase is not finite for these parameter values")
 		}
 		if ph != p.phase && p.phaseB >= 0 {
-			dirty(p.phaseB)
+			p.ver[p.phaseB] = 0
 		}
 		p.phase = ph
 	}
@@ -196,10 +183,6 @@ func (p *Program) Bind(vals []float64) error {
 	}
 	p.bound = true
 	return nil
-}
-
-func finite(z complex128) bool {
-	return !math.IsNaN(real(z)) && !math.IsNaN(imag(z)) && !math.IsInf(real(z), 0) && !math.IsInf(imag(z), 0)
 }
 
 // build computes block b's matrix.
@@ -225,45 +208,14 @@ func (p *Program) build(b int) error {
 		p.ident[b] = isIdentity(p.mats[b], fb.diag || k == 0)
 		return nil
 	}
-	k := len(fb.qubits)
-	d := 1 << uint(k)
-	local := func(q int) int {
-		for j, x := range fb.qubits {
-			if x == q {
-				return j
-			}
-		}
-		panic("statevector: qubit outside its block")
-	}
+	d := 1 << uint(len(fb.qubits))
 	if fb.diag {
 		out := grow(p.mats[b], d)
 		for i := range out {
 			out[i] = 1
 		}
-		for _, i := range fb.instrs {
-			in := &p.l.Instrs[i]
-			m := in.Matrix(p.vals)
-			if err := checkFinite(m, i, in); err != nil {
-				return err
-			}
-			dt := 1 << uint(len(in.Targets))
-			cm, cv := 0, 0
-			for c, q := range in.Controls {
-				cm |= 1 << uint(local(q))
-				if in.CtrlState>>uint(c)&1 == 1 {
-					cv |= 1 << uint(local(q))
-				}
-			}
-			for x := range out {
-				if x&cm != cv {
-					continue
-				}
-				s := 0
-				for j, q := range in.Targets {
-					s |= (x >> uint(local(q)) & 1) << uint(j)
-				}
-				out[x] *= m[s*dt+s]
-			}
+		if err := p.applyBlock(fb, out); err != nil {
+			return err
 		}
 		if b == p.phaseB {
 			for x := range out {
@@ -280,6 +232,38 @@ func (p *Program) build(b int) error {
 	clear(p.col)
 	for c := range d {
 		p.col[c*d+c] = 1
+	}
+	if err := p.applyBlock(fb, p.col); err != nil {
+		return err
+	}
+	out := grow(p.mats[b], d*d)
+	ph := complex128(1)
+	if b == p.phaseB {
+		ph = p.phase
+	}
+	for r := range d {
+		for c := range d {
+			out[r*d+c] = p.col[c*d+r] * ph
+		}
+	}
+	p.mats[b] = out
+	p.ident[b] = isIdentity(out, false)
+	return nil
+}
+
+// applyBlock applies the gates of block fb in order to v, a vector over the
+// block's qubits (bit j is fb.qubits[j]) and possibly more bits above them:
+// the diagonal of a diagonal block, or the columns of a dense block stored
+// one after another (one vector of 2k qubits whose low k bits are the row),
+// so that one call per gate serves all of them.
+func (p *Program) applyBlock(fb *fblock, v []complex128) error {
+	local := func(q int) int {
+		for j, x := range fb.qubits {
+			if x == q {
+				return j
+			}
+		}
+		panic("statevector: qubit outside its block")
 	}
 	for _, i := range fb.instrs {
 		in := &p.l.Instrs[i]
@@ -311,31 +295,14 @@ func (p *Program) build(b int) error {
 		}
 		p.buf = grow(p.buf, dt)
 		p.off = grow(p.off, dt)
-		// The columns, stored one after another, are one vector of 2k
-		// qubits whose low k bits are the row: one call applies the gate to
-		// all of them.
-		applyLocal(p.col, g, diag, p.tb, cm, cv, p.buf, p.off)
+		applyLocal(v, g, diag, p.tb, cm, cv, p.buf, p.off)
 	}
-	out := grow(p.mats[b], d*d)
-	ph := complex128(1)
-	if b == p.phaseB {
-		ph = p.phase
-	}
-	for r := range d {
-		for c := range d {
-			out[r*d+c] = p.col[c*d+r] * ph
-		}
-	}
-	p.mats[b] = out
-	p.ident[b] = isIdentity(out, false)
 	return nil
 }
 
 func checkFinite(m circuit.Matrix, i int, in *circuit.Instr) error {
-	for _, z := range m {
-		if !finite(z) {
-			return fmt.Errorf("statevector: instruction %d (op %d): matrix is not finite for these parameter values", i, in.Op)
-		}
+	if !circuit.IsFinite(m) {
+		return fmt.Errorf("statevector: instruction %d (op %d): matrix is not finite for these parameter values", i, in.Op)
 	}
 	return nil
 }
@@ -349,7 +316,7 @@ func isIdentity(m []complex128, diag bool) bool {
 		}
 		return true
 	}
-	d := int(math.Sqrt(float64(len(m))) + 0.5)
+	d := circuit.Matrix(m).Dim()
 	for r := range d {
 		for c := range d {
 			want := complex128(0)
@@ -378,6 +345,7 @@ type compiled[T Float] struct {
 	stages    []stage
 	chunkBits int // qubits of a chunk, 0 when no stage is chunked
 	phaseOp   pop[T]
+	phase     [1]complex128 // phaseOp's matrix
 	jobs      []stageJob[T] // scratch, one per stage
 }
 
@@ -537,7 +505,8 @@ func (s *Vector[T]) Run(p *Program) error {
 		j.d = nil
 	}
 	if p.phaseB < 0 && p.phase != 1 {
-		c.phaseOp.prepare(s.n, []complex128{p.phase}, true, nil, nil, 0)
+		c.phase[0] = p.phase
+		c.phaseOp.prepare(s.n, c.phase[:], true, nil, nil, 0)
 		s.ex.runOp(s.data, &c.phaseOp, w)
 	}
 	return nil

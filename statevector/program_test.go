@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 
 	"born/circuit"
@@ -222,6 +223,45 @@ func TestWorkersBitIdentical(t *testing.T) {
 			if !slices.Equal(got, ref) || !slices.Equal(gotS, refS) || !slices.Equal(gotG, refG) {
 				t.Errorf("chunk=%d: %d workers give different amplitudes than 1", chunk, w)
 			}
+		}
+	}
+}
+
+// TestConcurrentStatesShareThePool: states on different goroutines split
+// their gates over the one worker pool at the same time, each getting what
+// a serial run gives (run with -race: starting workers must not race with
+// another state's use of the pool). The worker count is larger than any
+// other test asks for, so that this test starts workers.
+func TestConcurrentStatesShareThePool(t *testing.T) {
+	const n = 16
+	rng := rand.New(rand.NewPCG(4, 4))
+	psi := randVec(rng, n)
+	gates := []gateCase{randGate(rng, n, 1, 0, false), randGate(rng, n, 2, 1, false), randGate(rng, n, 1, 1, true)}
+	gates[0].targets = []int{n - 1} // a high target: many groups to split
+	serial := mustState(t, psi)
+	serial.SetWorkers(1)
+	for _, g := range gates {
+		serial.Apply(g.m, g.targets, g.controls, g.ctrlState)
+	}
+	want := serial.Amplitudes()
+	got := make([][]complex128, 2)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, _ := statevector.FromAmplitudes(psi)
+			st.SetWorkers(64)
+			for _, g := range gates {
+				st.Apply(g.m, g.targets, g.controls, g.ctrlState)
+			}
+			got[i] = st.Amplitudes()
+		}()
+	}
+	wg.Wait()
+	for i := range got {
+		if !slices.Equal(got[i], want) {
+			t.Errorf("goroutine %d: amplitudes differ from a serial run", i)
 		}
 	}
 }

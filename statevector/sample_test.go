@@ -106,14 +106,27 @@ func TestSampleEdgeCases(t *testing.T) {
 	}
 }
 
-// TestSampleMillionShots makes sure 10^6 shots are one pass, not 10^6.
+// TestSampleMillionShots makes sure 10^6 shots are one pass, not 10^6,
+// and still follow the 16-qubit distribution (chi-square test).
 func TestSampleMillionShots(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
+	const shots = 1_000_000
 	st := evolve(t, randomCircuitState(t, 16, 5))
-	s := st.Sample(1_000_000, rand.New(rand.NewPCG(1, 1)))
-	if len(s) != 1_000_000 {
+	s := st.Sample(shots, rand.New(rand.NewPCG(1, 1)))
+	if len(s) != shots {
 		t.Fatalf("%d shots", len(s))
+	}
+	probs := map[uint64]float64{}
+	for i, p := range st.Probabilities() {
+		probs[uint64(i)] = p
+	}
+	obs := map[uint64]int{}
+	for _, x := range s {
+		obs[x]++
+	}
+	if chi2, df := chiSquare(obs, probs, shots); !chiSquareOK(chi2, df) {
+		t.Errorf("chi2 = %.1f with %d degrees of freedom", chi2, df)
 	}
 }
