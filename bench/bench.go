@@ -214,30 +214,15 @@ func measure(cfg Config, rep *Report, name string, n int, prec statevector.Preci
 		return r
 	}
 	r.Gates, r.Ops = p.NumGates(), p.NumOps()
-	var runOnce func() error
-	var stages int
-	switch prec {
-	case statevector.Single:
-		st, err := statevector.New32(n)
-		if err != nil {
-			r.Error = err.Error()
-			return r
-		}
-		st.SetWorkers(cfg.Threads)
-		runOnce = func() error { return st.Run(p) }
-		stages = p.Passes(prec)
-	default:
-		st, err := statevector.New(n)
-		if err != nil {
-			r.Error = err.Error()
-			return r
-		}
-		st.SetWorkers(cfg.Threads)
-		runOnce = func() error { return st.Run(p) }
-		stages = p.Passes(prec)
+	stages := p.Passes(prec)
+	st, err := newState(n, prec)
+	if err != nil {
+		r.Error = err.Error()
+		return r
 	}
-	best, runs, err := timeIt(runOnce, cfg.MinTime)
-	runOnce = nil // let the state go
+	st.SetWorkers(cfg.Threads)
+	best, runs, err := timeIt(func() error { return st.Run(p) }, cfg.MinTime)
+	st = nil // let the state go
 	runtime.GC()
 	if err != nil {
 		r.Error = err.Error()
@@ -264,6 +249,20 @@ func measure(cfg Config, rep *Report, name string, n int, prec statevector.Preci
 		}
 	}
 	return r
+}
+
+// runner is a state of either precision that runs programs.
+type runner interface {
+	SetWorkers(int)
+	Run(*statevector.Program) error
+}
+
+// newState returns the n-qubit |0...0> in precision prec.
+func newState(n int, prec statevector.Precision) (runner, error) {
+	if prec == statevector.Single {
+		return statevector.New32(n)
+	}
+	return statevector.New(n)
 }
 
 // timeIt runs f once to warm up, then until minTime has passed (at least

@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/cmplx"
 	"math/rand/v2"
 	"strings"
@@ -75,6 +76,27 @@ func TestCircuitsMatchItsubaki(t *testing.T) {
 				t.Errorf("fused program differs by %g", d)
 			}
 		})
+	}
+}
+
+// TestQsimGatesAreSquareRoots: the sqrt gates of the random circuits square
+// to X, Y and W = (X+Y)/sqrt 2. Born and the itsubaki baseline both take
+// their matrices from these definitions, so TestCircuitsMatchItsubaki
+// cannot check them.
+func TestQsimGatesAreSquareRoots(t *testing.T) {
+	r := complex(1/math.Sqrt2, 0)
+	for _, tc := range []struct {
+		g    *circuit.GateDef
+		want circuit.Matrix
+	}{
+		{bench.SqrtX, circuit.Matrix{0, 1, 1, 0}},
+		{bench.SqrtY, circuit.Matrix{0, -1i, 1i, 0}},
+		{bench.SqrtW, circuit.Matrix{0, r * (1 - 1i), r * (1 + 1i), 0}},
+	} {
+		m := tc.g.Matrix(nil)
+		if d := maxDiff(circuit.MatMul(m, m), tc.want); d > 1e-12 {
+			t.Errorf("%s squared differs from %v by %g", tc.g.Name, tc.want, d)
+		}
 	}
 }
 

@@ -120,29 +120,26 @@ func (s *State) apply1(q int, m circuit.Matrix) {
 // apply2 applies the 4×4 matrix g (bit 0: qubit i, bit 1: qubit i+1) to
 // the neighbours i, i+1.
 func (s *State) apply2(i int, g circuit.Matrix) {
-	if s.center <= i {
-		s.moveCenter(i)
-	} else {
-		s.moveCenter(i + 1)
-	}
-	A, B := &s.sites[i], &s.sites[i+1]
-	dl, dm, dr := A.dl, A.dr, B.dr
 	// theta[(a,s1), (s2,c)] = sum_b A[a,s1,b] B[b,s2,c]
-	th := zmul(2*dl, dm, 2*dr, A.a, B.a)
-	// theta'[a,t1,t2,c] = sum g[t1+2t2, s1+2s2] theta[a,s1,s2,c]
-	out := make([]complex128, len(th))
+	th, dl, dr := s.Pair(i)
+	// theta'[a,t1,t2,c] = sum g[t1+2t2, s1+2s2] theta[a,s1,s2,c], in place,
+	// the four rows of each a from a copy.
+	src := make([]complex128, 4*dr)
 	for a := 0; a < dl; a++ {
+		rows := th[4*a*dr : 4*(a+1)*dr]
+		copy(src, rows)
+		clear(rows)
 		for s1 := 0; s1 < 2; s1++ {
 			for s2 := 0; s2 < 2; s2++ {
-				src := th[((2*a+s1)*2+s2)*dr : ((2*a+s1)*2+s2+1)*dr]
+				in := src[(s1*2+s2)*dr : (s1*2+s2+1)*dr]
 				for t1 := 0; t1 < 2; t1++ {
 					for t2 := 0; t2 < 2; t2++ {
 						x := g[(t1+2*t2)*4+s1+2*s2]
 						if x == 0 {
 							continue
 						}
-						dst := out[((2*a+t1)*2+t2)*dr : ((2*a+t1)*2+t2+1)*dr]
-						for c, v := range src {
+						dst := rows[(t1*2+t2)*dr : (t1*2+t2+1)*dr]
+						for c, v := range in {
 							dst[c] += x * v
 						}
 					}
@@ -150,7 +147,7 @@ func (s *State) apply2(i int, g circuit.Matrix) {
 			}
 		}
 	}
-	s.splitPair(i, 2*dl, 2*dr, out)
+	s.splitPair(i, 2*dl, 2*dr, th)
 }
 
 // splitPair factorises the (2dl)×(2dr) two-site matrix th of sites i, i+1
@@ -159,24 +156,28 @@ func (s *State) apply2(i int, g circuit.Matrix) {
 func (s *State) splitPair(i, m, n int, th []complex128) float64 {
 	u, sv, vh, keep, w, norm := s.truncatedSVD(m, n, th)
 	A, B := &s.sites[i], &s.sites[i+1]
-	A.a = u
-	A.dr = keep
-	B.a = make([]complex128, keep*n)
-	for r := 0; r < keep; r++ {
+	A.a, A.dr = u, keep
+	B.a, B.dl = scaleRows(vh, keep, n, sv, norm), keep
+	s.center = i + 1
+	s.record(w, keep)
+	return w
+}
+
+// scaleRows multiplies row r of the rows×cols matrix a by sv[r]/norm (by 0
+// when norm is 0), in place, and returns a: S Vh of a truncated SVD,
+// renormalised.
+func scaleRows(a []complex128, rows, cols int, sv []float64, norm float64) []complex128 {
+	for r := 0; r < rows; r++ {
 		f := complex(sv[r]/norm, 0)
 		if norm == 0 {
 			f = 0
 		}
-		row := vh[r*n : (r+1)*n]
-		dst := B.a[r*n : (r+1)*n]
-		for c, v := range row {
-			dst[c] = f * v
+		row := a[r*cols : (r+1)*cols]
+		for c := range row {
+			row[c] *= f
 		}
 	}
-	B.dl = keep
-	s.center = i + 1
-	s.record(w, keep)
-	return w
+	return a
 }
 
 // truncatedSVD factorises the m×n matrix a = U S Vh keeping the leading
@@ -361,16 +362,8 @@ func (s *State) applyMPO(sites []int, w []mpoSite) {
 		s.sites[q] = contractMPO(s.sites[q], op)
 	}
 	// Right-to-left LQ sweep: sites hi..lo+1 right-orthonormal.
-	for q := hi; q > lo; q-- {
-		a := &s.sites[q]
-		l, qq := lq(a.dl, 2*a.dr, a.a)
-		k := min(a.dl, 2*a.dr)
-		b := &s.sites[q-1]
-		b.a = zmul(2*b.dl, b.dr, k, b.a, l)
-		b.dr = k
-		a.a, a.dl = qq, k
-	}
-	s.center = lo
+	s.center = hi
+	s.moveCenter(lo)
 	// Left-to-right truncating SVD sweep.
 	for q := lo; q < hi; q++ {
 		a := &s.sites[q]
@@ -378,18 +371,8 @@ func (s *State) applyMPO(sites []int, w []mpoSite) {
 		u, sv, vh, keep, wt, norm := s.truncatedSVD(m, n, a.a)
 		a.a, a.dr = u, keep
 		// S Vh (keep×n) times the next site
-		sv2 := make([]complex128, keep*n)
-		for r := 0; r < keep; r++ {
-			f := complex(sv[r]/norm, 0)
-			if norm == 0 {
-				f = 0
-			}
-			for c := 0; c < n; c++ {
-				sv2[r*n+c] = f * vh[r*n+c]
-			}
-		}
 		b := &s.sites[q+1]
-		b.a = zmul(keep, n, 2*b.dr, sv2, b.a)
+		b.a = zmul(keep, n, 2*b.dr, scaleRows(vh, keep, n, sv, norm), b.a)
 		b.dl = keep
 		s.center = q + 1
 		s.record(wt, keep)

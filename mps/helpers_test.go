@@ -143,10 +143,6 @@ func overlap(a, b []complex128) complex128 {
 // randomMPS returns an n-qubit MPS with random tensors whose bonds are
 // min(chi, 2^i, 2^(n-i)), brought to canonical form and normalised.
 func randomMPS(r *rand.Rand, n, chi int) *State {
-	s, err := New(n, Options{MaxBond: chi})
-	if err != nil {
-		panic(err)
-	}
 	bond := func(i int) int { // bond left of site i
 		if i == 0 || i == n {
 			return 1
@@ -160,25 +156,18 @@ func randomMPS(r *rand.Rand, n, chi int) *State {
 		}
 		return b
 	}
-	for i := range s.sites {
+	ts := make([]Tensor, n)
+	for i := range ts {
 		dl, dr := bond(i), bond(i+1)
 		a := make([]complex128, dl*2*dr)
 		for j := range a {
 			a[j] = complex(r.NormFloat64(), r.NormFloat64())
 		}
-		s.sites[i] = site{dl: dl, dr: dr, a: a}
-		s.stats.MaxBond = max(s.stats.MaxBond, dr)
+		ts[i] = Tensor{DL: dl, DR: dr, A: a}
 	}
-	s.center = n - 1
-	s.moveCenter(0) // all right-orthonormal
-	c := &s.sites[0]
-	var nrm float64
-	for _, v := range c.a {
-		nrm += real(v)*real(v) + imag(v)*imag(v)
-	}
-	f := complex(1/math.Sqrt(nrm), 0)
-	for i := range c.a {
-		c.a[i] *= f
+	s, err := FromTensors(ts, Options{MaxBond: chi})
+	if err != nil {
+		panic(err)
 	}
 	return s
 }

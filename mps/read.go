@@ -41,10 +41,17 @@ func (s *State) Amplitude(x Bits) complex128 {
 	if len(x) < (s.n+63)/64 {
 		panic(fmt.Sprintf("mps: Amplitude: %d words for %d qubits", len(x), s.n))
 	}
-	v := []complex128{1}
+	// Two buffers of the largest bond, used in turn, for the left vector.
+	dmax := 1
+	for _, st := range s.sites {
+		dmax = max(dmax, st.dr)
+	}
+	v, nv := make([]complex128, 1, dmax), make([]complex128, dmax)
+	v[0] = 1
 	for q, st := range s.sites {
 		b := x.Get(q)
-		nv := make([]complex128, st.dr)
+		nv = nv[:st.dr]
+		clear(nv)
 		for l, c := range v {
 			if c == 0 {
 				continue
@@ -54,7 +61,7 @@ func (s *State) Amplitude(x Bits) complex128 {
 				nv[r] += c * y
 			}
 		}
-		v = nv
+		v, nv = nv, v
 	}
 	return v[0]
 }
@@ -249,10 +256,7 @@ func (s *State) Marginal(qubits []int) []float64 {
 // transferOne is transfer restricted to the physical value b.
 func transferOne(e []complex128, st site, b int) []complex128 {
 	d := st.dl
-	ab := make([]complex128, d*st.dr) // A[:, b, :]
-	for l := 0; l < d; l++ {
-		copy(ab[l*st.dr:(l+1)*st.dr], st.a[(2*l+b)*st.dr:(2*l+b+1)*st.dr])
-	}
+	ab := physSlice(st, b)
 	t := zmul(d, d, st.dr, e, ab)
 	return zmul(st.dr, d, st.dr, adjoint(d, st.dr, ab), t)
 }

@@ -219,12 +219,6 @@ func bdsqr(n int, d, e, vt []float64, vlo, vhi int, c []float64, clo, chi int) {
 	}
 }
 
-// gemmTN sets c (r×cc row-major) to a^T b with a (kk×r row-major) and b
-// (kk×cc row-major).
-func gemmTN(r, cc, kk int, a, b, c []float64) {
-	blas64.Implementation().Dgemm(blas.Trans, blas.NoTrans, r, cc, kk, 1, a, r, b, cc, 0, c, cc)
-}
-
 // gemmNN sets c (r×cc row-major) to a b with a (r×kk) and b (kk×cc).
 func gemmNN(r, cc, kk int, a, b, c []float64) {
 	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, r, cc, kk, 1, a, kk, b, cc, 0, c, cc)

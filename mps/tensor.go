@@ -231,13 +231,14 @@ func (s *State) SetPair(i int, theta []complex128, centerRight bool) (float64, e
 	}
 	u, sv, vh, keep, w, norm := s.truncatedSVD(m, n, theta)
 	A, B := &s.sites[i], &s.sites[i+1]
-	A.a = make([]complex128, m*keep)
+	// U S, renormalised (norm > 0: theta is not zero), in place.
 	for r := 0; r < m; r++ {
-		for c := 0; c < keep; c++ {
-			A.a[r*keep+c] = u[r*keep+c] * complex(sv[c]/norm, 0)
+		row := u[r*keep : (r+1)*keep]
+		for c := range row {
+			row[c] *= complex(sv[c]/norm, 0)
 		}
 	}
-	A.dr = keep
+	A.a, A.dr = u, keep
 	B.a, B.dl = vh, keep
 	s.center = i
 	s.record(w, keep)

@@ -43,18 +43,23 @@ func contract(ts []Tensor) []complex128 {
 	for x := range out {
 		v := []complex128{1}
 		for q, t := range ts {
-			s := x >> q & 1
-			nv := make([]complex128, t.DR)
-			for l, c := range v {
-				for r := 0; r < t.DR; r++ {
-					nv[r] += c * t.A[(l*2+s)*t.DR+r]
-				}
-			}
-			v = nv
+			v = rowStep(v, t.A, x>>q&1, t.DR)
 		}
 		out[x] = v[0]
 	}
 	return out
+}
+
+// rowStep returns the row vector v A[:, s, :] for a tensor a stored at
+// a[(l*2+s)*dr+r].
+func rowStep(v, a []complex128, s, dr int) []complex128 {
+	nv := make([]complex128, dr)
+	for l, c := range v {
+		for r := 0; r < dr; r++ {
+			nv[r] += c * a[(l*2+s)*dr+r]
+		}
+	}
+	return nv
 }
 
 func normalise(v []complex128) []complex128 {
@@ -179,24 +184,12 @@ func pairAmplitudes(ts []Tensor, i int, th []complex128) []complex128 {
 			}
 			s := x >> q & 1
 			if q == i {
+				// th[(l, s), (s2, r)]: a tensor with right bond 2 dr.
 				s2 := x >> (i + 1) & 1
-				nv := make([]complex128, dr)
-				for l, c := range v {
-					for r := 0; r < dr; r++ {
-						nv[r] += c * th[(l*2+s)*2*dr+s2*dr+r]
-					}
-				}
-				v = nv
+				v = rowStep(v, th, s, 2*dr)[s2*dr : (s2+1)*dr]
 				continue
 			}
-			t := ts[q]
-			nv := make([]complex128, t.DR)
-			for l, c := range v {
-				for r := 0; r < t.DR; r++ {
-					nv[r] += c * t.A[(l*2+s)*t.DR+r]
-				}
-			}
-			v = nv
+			v = rowStep(v, ts[q].A, s, ts[q].DR)
 		}
 		out[x] = v[0]
 	}

@@ -106,6 +106,7 @@ type K8sOptions struct {
 
 var k8sName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 var k8sQuantity = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
+var k8sInvalid = regexp.MustCompile(`[^a-z0-9-]+`) // runs of characters a Kubernetes name cannot hold
 
 // Validate checks the options.
 func (o *K8sOptions) Validate() error {
@@ -140,8 +141,7 @@ func (s *Spec) K8sJob(o K8sOptions) (string, error) {
 	if err := o.Validate(); err != nil {
 		return "", err
 	}
-	name := strings.ToLower(s.JobName())
-	name = regexp.MustCompile(`[^a-z0-9-]+`).ReplaceAllString(name, "-")
+	name := k8sInvalid.ReplaceAllString(strings.ToLower(s.JobName()), "-")
 	if len(name) > 52 {
 		name = strings.TrimRight(name[:52], "-")
 	}

@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"born/internal/atomicfile"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -14,6 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"born/bornmachine"
+	"born/compare"
+	"born/internal/atomicfile"
 )
 
 // Files of a sweep directory.
@@ -65,15 +68,19 @@ func Open(path string, spec *Spec) (*Dir, error) {
 	if err := os.MkdirAll(filepath.Join(path, TasksDir), 0o755); err != nil {
 		return nil, err
 	}
-	err = atomicfile.Write(f, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(dirFile{Format: dirFormat, Digest: spec.Digest(), Spec: spec, Tasks: spec.NumTasks()})
-	})
-	if err != nil {
+	if err := writeJSON(f, dirFile{Format: dirFormat, Digest: spec.Digest(), Spec: spec, Tasks: spec.NumTasks()}); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// writeJSON writes v as indented JSON to path, atomically.
+func writeJSON(path string, v any) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	})
 }
 
 // OpenExisting opens the sweep directory path, reading its definition.
@@ -143,10 +150,9 @@ func (d *Dir) RunTask(id int, force bool, exec Exec) (ran bool, err error) {
 		return false, err
 	}
 	// Leftovers of killed attempts of this task.
-	if old, _ := filepath.Glob(filepath.Join(tasks, fmt.Sprintf(".%d.tmp-*", id))); len(old) > 0 {
-		for _, o := range old {
-			os.RemoveAll(o)
-		}
+	old, _ := filepath.Glob(filepath.Join(tasks, fmt.Sprintf(".%d.tmp-*", id)))
+	for _, o := range old {
+		os.RemoveAll(o)
 	}
 	var rnd [6]byte
 	_, _ = rand.Read(rnd[:])
@@ -165,11 +171,7 @@ func (d *Dir) RunTask(id int, force bool, exec Exec) (ran bool, err error) {
 		return true, fmt.Errorf("task %d: %w", id, err)
 	}
 	res.Rows = rows
-	if err := atomicfile.Write(filepath.Join(tmp, ResultFile), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(res)
-	}); err != nil {
+	if err := writeJSON(filepath.Join(tmp, ResultFile), res); err != nil {
 		return true, err
 	}
 	if force {
@@ -188,31 +190,16 @@ func (d *Dir) RunTask(id int, force bool, exec Exec) (ran bool, err error) {
 func readRows(command, out string) ([]Row, error) {
 	switch command {
 	case "train":
-		raw, err := os.ReadFile(filepath.Join(out, "model.json"))
+		raw, err := os.ReadFile(filepath.Join(out, bornmachine.ModelFileName))
 		if err != nil {
 			return nil, err
 		}
-		var mf struct {
-			Kind      string `json:"kind"`
-			NumParams int    `json:"num_params"`
-			Settings  *struct {
-				Ansatz string `json:"ansatz"`
-			} `json:"settings"`
-			Train *struct {
-				Step int `json:"step"`
-			} `json:"train"`
-			Metrics *struct {
-				KL        float64  `json:"kl"`
-				NLL       float64  `json:"nll"`
-				ValidMass float64  `json:"valid_mass"`
-				MMD       *float64 `json:"mmd"`
-			} `json:"metrics"`
-		}
+		var mf bornmachine.ModelFile
 		if err := json.Unmarshal(raw, &mf); err != nil {
-			return nil, fmt.Errorf("model.json: %v", err)
+			return nil, fmt.Errorf("%s: %v", bornmachine.ModelFileName, err)
 		}
 		if mf.Metrics == nil {
-			return nil, fmt.Errorf("model.json has no final metrics: the run did not finish")
+			return nil, fmt.Errorf("%s has no final metrics: the run did not finish", bornmachine.ModelFileName)
 		}
 		r := Row{Model: mf.Kind, Params: mf.NumParams, KL: mf.Metrics.KL, NLL: mf.Metrics.NLL, ValidMass: mf.Metrics.ValidMass}
 		if mf.Settings != nil && mf.Settings.Ansatz != "" {
@@ -226,31 +213,13 @@ func readRows(command, out string) ([]Row, error) {
 		}
 		return []Row{r}, nil
 	case "compare":
-		raw, err := os.ReadFile(filepath.Join(out, "report.json"))
+		raw, err := os.ReadFile(filepath.Join(out, compare.ReportJSON))
 		if err != nil {
 			return nil, err
 		}
-		var rep struct {
-			Summary []struct {
-				Model  string `json:"model"`
-				Params int    `json:"params"`
-				Steps  int    `json:"steps"`
-				KL     struct {
-					Mean float64 `json:"mean"`
-				} `json:"kl"`
-				NLL struct {
-					Mean float64 `json:"mean"`
-				} `json:"nll"`
-				MMD struct {
-					Mean float64 `json:"mean"`
-				} `json:"mmd"`
-				ValidMass struct {
-					Mean float64 `json:"mean"`
-				} `json:"valid_mass"`
-			} `json:"summary"`
-		}
+		var rep compare.Report
 		if err := json.Unmarshal(raw, &rep); err != nil {
-			return nil, fmt.Errorf("report.json: %v", err)
+			return nil, fmt.Errorf("%s: %v", compare.ReportJSON, err)
 		}
 		var rows []Row
 		for _, s := range rep.Summary {

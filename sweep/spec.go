@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ func Parse(data []byte) (*Spec, error) {
 	if s.Command == "" {
 		return nil, fmt.Errorf("sweep file: no command: set command: train or command: compare")
 	}
-	if !contains(Commands, s.Command) {
+	if !slices.Contains(Commands, s.Command) {
 		return nil, fmt.Errorf("sweep file: command %q: use train or compare", s.Command)
 	}
 	if s.Seed == 0 {
@@ -97,7 +98,7 @@ func Parse(data []byte) (*Spec, error) {
 		if err := checkFlagName(key); err != nil {
 			return nil, fmt.Errorf("sweep file: line %d: grid key %v", k.Line, err)
 		}
-		if contains(s.Keys, key) {
+		if slices.Contains(s.Keys, key) {
 			return nil, fmt.Errorf("sweep file: line %d: grid key %q given twice", k.Line, key)
 		}
 		if _, ok := s.Args[key]; ok {
@@ -141,22 +142,13 @@ func Parse(data []byte) (*Spec, error) {
 		}
 		s.Fixed = append(s.Fixed, [2]string{k, v})
 	}
-	if contains(s.Keys, "out") {
+	if slices.Contains(s.Keys, "out") {
 		return nil, fmt.Errorf("sweep file: grid: --out is set by the sweep for each task")
 	}
 	if n := s.NumTasks(); n > MaxTasks || n < 1 {
 		return nil, fmt.Errorf("sweep file: %d tasks; at most %d", n, MaxTasks)
 	}
 	return &s, nil
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 func checkFlagName(k string) error {
@@ -241,13 +233,9 @@ func (s *Spec) Task(id int) (Task, error) {
 		idx[k] = rest % len(s.Values[k])
 		rest /= len(s.Values[k])
 	}
-	for _, f := range s.Fixed {
-		t.Args = append(t.Args, "--"+f[0]+"="+f[1])
-	}
+	// seed is fixed or swept at most once (Parse refuses a flag in both).
 	seeded := false
-	for k, key := range s.Keys {
-		v := s.Values[k][idx[k]]
-		t.Values[key] = v
+	flag := func(key, v string) {
 		t.Args = append(t.Args, "--"+key+"="+v)
 		if key == "seed" {
 			seeded = true
@@ -255,10 +243,12 @@ func (s *Spec) Task(id int) (Task, error) {
 		}
 	}
 	for _, f := range s.Fixed {
-		if f[0] == "seed" {
-			seeded = true
-			t.Seed, _ = strconv.ParseUint(f[1], 10, 64)
-		}
+		flag(f[0], f[1])
+	}
+	for k, key := range s.Keys {
+		v := s.Values[k][idx[k]]
+		t.Values[key] = v
+		flag(key, v)
 	}
 	if !seeded {
 		t.Seed = TaskSeed(s.Seed, id)

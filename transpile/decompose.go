@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"math/cmplx"
 	"strings"
 
@@ -128,6 +129,12 @@ func (d *decomposer) gateOp(op *circuit.Op) error {
 	sub := &circuit.Circuit{NumQubits: d.c.NumQubits, NumClbits: d.c.NumClbits, Symbols: d.c.Symbols,
 		Ops: []circuit.Op{*op}}
 	sub.Ops[0].Cond = nil
+	return d.lowered(sub, 0)
+}
+
+// lowered lowers the one-operation circuit sub and decomposes its
+// instructions at body depth depth.
+func (d *decomposer) lowered(sub *circuit.Circuit, depth int) error {
 	l, err := sub.Lower()
 	if err != nil {
 		var le *circuit.LowerError
@@ -137,7 +144,7 @@ func (d *decomposer) gateOp(op *circuit.Op) error {
 		return d.errorf("%v", err)
 	}
 	for i := range l.Instrs {
-		if err := d.instr(&l.Instrs[i], 0); err != nil {
+		if err := d.instr(&l.Instrs[i], depth); err != nil {
 			return err
 		}
 	}
@@ -208,7 +215,7 @@ func (d *decomposer) unitary(m circuit.Matrix, in *circuit.Instr, depth int) err
 		}
 		d.cx(b, a)
 		cs := append(append([]int(nil), controls...), a)
-		if err := d.controlled1(circuit.Matrix{0, 1, 1, 0}, cs, state|1<<len(controls), b); err != nil {
+		if err := d.controlled1(matX, cs, state|1<<len(controls), b); err != nil {
 			return err
 		}
 		d.cx(b, a)
@@ -249,26 +256,13 @@ func (d *decomposer) body(in *circuit.Instr, depth int) error {
 	qs := append(append([]int(nil), in.Controls...), in.Targets...)
 	sub := &circuit.Circuit{NumQubits: d.c.NumQubits, Symbols: d.c.Symbols,
 		Ops: []circuit.Op{{Kind: circuit.GateOp, Gate: &g, Params: in.Params, Mods: mods, Qubits: qs}}}
-	l, err := sub.Lower()
-	if err != nil {
-		var le *circuit.LowerError
-		if errors.As(err, &le) {
-			return d.errorf("%s", le.Msg)
-		}
-		return d.errorf("%v", err)
-	}
-	for i := range l.Instrs {
-		if err := d.instr(&l.Instrs[i], depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
+	return d.lowered(sub, depth+1)
 }
 
 func (d *decomposer) cx(c, t int) { d.emit(node{kind: kCX, q: []int{c, t}}) }
 
 func (d *decomposer) one(q int, m circuit.Matrix) {
-	if circuit.MaxDiff(m, circuit.Identity(2)) < 1e-15 {
+	if circuit.MaxDiff(m, matI2) < 1e-15 {
 		return
 	}
 	d.emit(node{kind: k1, q: []int{q}, m: m})
@@ -313,7 +307,6 @@ func rotationTo(from, to [3]float64) circuit.Matrix {
 		}
 		k = cross(cross(from, k), from)
 		sn = math.Sqrt(k[0]*k[0] + k[1]*k[1] + k[2]*k[2])
-		cs = -1
 		k = [3]float64{k[0] / sn, k[1] / sn, k[2] / sn}
 		return pauliRot(k, math.Pi)
 	}
@@ -353,7 +346,7 @@ func (d *decomposer) controlled1(u circuit.Matrix, controls []int, state uint64,
 			w := rotationTo([3]float64{1, 0, 0}, n)
 			c := controls[0]
 			if state&1 == 0 {
-				d.one(c, circuit.Matrix{0, 1, 1, 0})
+				d.one(c, matX)
 			}
 			d.one(t, circuit.Dagger(w))
 			d.cx(c, t)
@@ -362,7 +355,7 @@ func (d *decomposer) controlled1(u circuit.Matrix, controls []int, state uint64,
 				d.one(c, circuit.MatP(p))
 			}
 			if state&1 == 0 {
-				d.one(c, circuit.Matrix{0, 1, 1, 0})
+				d.one(c, matX)
 			}
 			return nil
 		}
@@ -436,13 +429,13 @@ func (d *decomposer) diagonal(qs []int, diag []complex128) error {
 			g := i ^ i>>1
 			if nonzero(g) {
 				last = i
-				direct += 2 * popcount(g)
+				direct += 2 * bits.OnesCount(uint(g))
 			}
 		}
 		if last < 0 {
 			continue
 		}
-		gray := last + popcount(last^last>>1)
+		gray := last + bits.OnesCount(uint(last^last>>1))
 		if direct <= gray {
 			for r := 0; r < top; r++ {
 				if !nonzero(r) {
@@ -466,7 +459,7 @@ func (d *decomposer) diagonal(qs []int, diag []complex128) error {
 		for i := 0; i <= last; i++ {
 			g := i ^ i>>1
 			if diff := g ^ cur; diff != 0 {
-				b := trailingBit(diff)
+				b := bits.TrailingZeros(uint(diff))
 				d.cx(qs[b], qs[t])
 				cur = g
 			}
@@ -481,21 +474,4 @@ func (d *decomposer) diagonal(qs []int, diag []complex128) error {
 		}
 	}
 	return nil
-}
-
-func popcount(x int) int {
-	n := 0
-	for ; x != 0; x &= x - 1 {
-		n++
-	}
-	return n
-}
-
-func trailingBit(x int) int {
-	b := 0
-	for x&1 == 0 {
-		x >>= 1
-		b++
-	}
-	return b
 }

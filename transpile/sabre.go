@@ -207,14 +207,14 @@ func (r *router) route(l2p []int, seed uint64, emit bool) (swaps int, final []in
 		// Release valve: after too many SWAPs without progress, bring the
 		// closest front gate together along a shortest path.
 		if sinceProgress > 20+4*len(front) {
-			best, bd := -1, math.MaxInt
+			closest, bd := -1, math.MaxInt
 			for _, i := range front {
 				n := &g.nodes[i]
 				if d := r.cm.Distance(l2p[n.q[0]], l2p[n.q[1]]); d < bd {
-					best, bd = i, d
+					closest, bd = i, d
 				}
 			}
-			n := &g.nodes[best]
+			n := &g.nodes[closest]
 			pa, pb := l2p[n.q[0]], l2p[n.q[1]]
 			for r.cm.Distance(pa, pb) > 1 {
 				for _, nb := range r.cm.Neighbors(pa) {
@@ -252,25 +252,20 @@ func (r *router) route(l2p []int, seed uint64, emit bool) (swaps int, final []in
 		// Candidate SWAPs: edges touching a qubit of a front gate, each once,
 		// in a fixed order.
 		touched = touched[:0]
-		for _, i := range front {
-			for _, l := range g.nodes[i].q {
-				p := l2p[l]
-				if len(touchF[p]) == 0 && len(touchE[p]) == 0 && !inFront[p] {
-					touched = append(touched, p)
+		touch := func(gates []int, on [][]int, isFront bool) {
+			for _, i := range gates {
+				for _, l := range g.nodes[i].q {
+					p := l2p[l]
+					if len(touchF[p]) == 0 && len(touchE[p]) == 0 && !inFront[p] {
+						touched = append(touched, p)
+					}
+					inFront[p] = inFront[p] || isFront
+					on[p] = append(on[p], i)
 				}
-				inFront[p] = true
-				touchF[p] = append(touchF[p], i)
 			}
 		}
-		for _, i := range ext {
-			for _, l := range g.nodes[i].q {
-				p := l2p[l]
-				if len(touchF[p]) == 0 && len(touchE[p]) == 0 && !inFront[p] {
-					touched = append(touched, p)
-				}
-				touchE[p] = append(touchE[p], i)
-			}
-		}
+		touch(front, touchF, true)
+		touch(ext, touchE, false)
 		slices.Sort(touched)
 		cands = cands[:0]
 		for _, p := range touched {
@@ -287,15 +282,15 @@ func (r *router) route(l2p []int, seed uint64, emit bool) (swaps int, final []in
 		// LookaheadWeight times that of the extended set, after the SWAP,
 		// times the larger decay of its qubits. Only gates on the swapped
 		// qubits change distance, so each candidate costs a few lookups.
-		sumF, sumE := 0, 0
-		for _, i := range front {
-			n := &g.nodes[i]
-			sumF += r.cm.Distance(l2p[n.q[0]], l2p[n.q[1]])
+		total := func(gates []int) int {
+			d := 0
+			for _, i := range gates {
+				n := &g.nodes[i]
+				d += r.cm.Distance(l2p[n.q[0]], l2p[n.q[1]])
+			}
+			return d
 		}
-		for _, i := range ext {
-			n := &g.nodes[i]
-			sumE += r.cm.Distance(l2p[n.q[0]], l2p[n.q[1]])
-		}
+		sumF, sumE := total(front), total(ext)
 		delta := func(gates []int, a, b int) int {
 			d := 0
 			for _, i := range gates {

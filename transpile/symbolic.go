@@ -181,18 +181,16 @@ func abs(k int) int {
 
 // negate wraps emit in X gates on the controls that must be 0.
 func (d *decomposer) negate(in *circuit.Instr, emit func()) {
-	x := circuit.Matrix{0, 1, 1, 0}
-	for i, q := range in.Controls {
-		if in.CtrlState>>uint(i)&1 == 0 {
-			d.one(q, x)
+	flip := func() {
+		for i, q := range in.Controls {
+			if in.CtrlState>>uint(i)&1 == 0 {
+				d.one(q, matX)
+			}
 		}
 	}
+	flip()
 	emit()
-	for i, q := range in.Controls {
-		if in.CtrlState>>uint(i)&1 == 0 {
-			d.one(q, x)
-		}
-	}
+	flip()
 }
 
 // rot emits a rotation about axis by angle: numeric when the angle is a

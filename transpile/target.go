@@ -113,6 +113,16 @@ func init() {
 // Targets returns the built-in targets in a fixed order.
 func Targets() []*Target { return append([]*Target(nil), targets...) }
 
+// TargetNames returns the names of the built-in targets, in the order of
+// Targets.
+func TargetNames() []string {
+	names := make([]string, len(targets))
+	for i, t := range targets {
+		names[i] = t.Name
+	}
+	return names
+}
+
 // LookupTarget returns the built-in target called name.
 func LookupTarget(name string) (*Target, error) {
 	for _, t := range targets {
@@ -120,10 +130,7 @@ func LookupTarget(name string) (*Target, error) {
 			return t, nil
 		}
 	}
-	var names []string
-	for _, t := range targets {
-		names = append(names, t.Name)
-	}
+	names := TargetNames()
 	sort.Strings(names)
 	return nil, fmt.Errorf("unknown target %q: use one of %s", name, strings.Join(names, ", "))
 }

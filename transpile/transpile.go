@@ -122,46 +122,38 @@ func Transpile(c *circuit.Circuit, t *Target, opts *Options) (*Result, error) {
 	}
 	// Unrouted, for the "before" counts (and the result without a map).
 	lw := &lowering{t: t}
-	flat := lw.run(slices.Clone(d.nodes))
-	out, err := build(src, t, flat, n)
+	out, err := build(src, t, lw.run(slices.Clone(d.nodes)), n)
 	if err != nil {
 		return nil, err
 	}
 	res.Before = count(out)
-	if cm == nil {
-		res.Circuit, res.After = out, res.Before
-		res.GlobalPhase = normAngle(d.phase + lw.phase)
-		res.DroppedZ = lw.droppedZ
-		res.Physical = t.Physical
-		return res, nil
-	}
-	if err := cm.Check(n); err != nil {
-		return nil, err
-	}
-	if l := opts.Route.InitialLayout; l != nil {
-		if err := checkLayout(l, n, cm.N); err != nil {
+	res.Circuit, res.After, res.Physical = out, res.Before, t.Physical
+	if cm != nil {
+		if err := cm.Check(n); err != nil {
 			return nil, err
 		}
+		if l := opts.Route.InitialLayout; l != nil {
+			if err := checkLayout(l, n, cm.N); err != nil {
+				return nil, err
+			}
+		}
+		// Terminal measurements are taken out of routing and made at the
+		// end, where each qubit finally is: the router may still move a
+		// measured qubit, and targets that measure only at the end need
+		// them last.
+		body, meas := splitTerminalMeasures(d.nodes, n)
+		routed, routing := sabre(body, n, cm, opts.Route)
+		for _, m := range meas {
+			m.q = []int{routing.Final[m.q[0]]}
+			routed = append(routed, m)
+		}
+		lw = &lowering{t: t, cm: cm}
+		if out, err = build(src, t, lw.run(routed), cm.N); err != nil {
+			return nil, err
+		}
+		res.Circuit, res.After, res.Physical = out, count(out), true
+		res.Layout, res.Coupling = routing, cm
 	}
-	// Terminal measurements are taken out of routing and made at the end,
-	// where each qubit finally is: the router may still move a measured
-	// qubit, and targets that measure only at the end need them last.
-	body, meas := splitTerminalMeasures(d.nodes, n)
-	routed, routing := sabre(body, n, cm, opts.Route)
-	for _, m := range meas {
-		m.q = []int{routing.Final[m.q[0]]}
-		routed = append(routed, m)
-	}
-	lw = &lowering{t: t, cm: cm}
-	flat = lw.run(routed)
-	out, err = build(src, t, flat, cm.N)
-	if err != nil {
-		return nil, err
-	}
-	res.Circuit, res.After = out, count(out)
-	res.Layout = routing
-	res.Coupling = cm
-	res.Physical = true
 	res.GlobalPhase = normAngle(d.phase + lw.phase)
 	res.DroppedZ = lw.droppedZ
 	return res, nil

@@ -328,14 +328,6 @@ type ionqGate struct {
 	Angle    *float64  `json:"angle,omitempty"`    // ms: turns
 }
 
-// ionqCircuit is IonQ's JSON circuit (the "input" of a job).
-type ionqCircuit struct {
-	Format  string     `json:"format"`
-	Gateset string     `json:"gateset"`
-	Qubits  int        `json:"qubits"`
-	Circuit []ionqGate `json:"circuit"`
-}
-
 // turns converts radians to turns in [0, 1).
 func turns(rad float64) float64 {
 	t := math.Mod(rad/(2*math.Pi), 1)
@@ -353,7 +345,7 @@ func (r *Result) writeIonQ(w *bufio.Writer) error {
 	if r.Target.OneQubit == FormGPI {
 		gateset = "native"
 	}
-	ic := ionqCircuit{Format: "ionq.circuit.v0", Gateset: gateset, Qubits: r.Circuit.NumQubits, Circuit: []ionqGate{}}
+	var gates []ionqGate
 	for _, op := range r.Circuit.Ops {
 		if op.Kind != circuit.GateOp {
 			continue // IonQ measures every qubit at the end; barriers have no form
@@ -384,20 +376,21 @@ func (r *Result) writeIonQ(w *bufio.Writer) error {
 				g.Rotation = &p[0]
 			}
 		}
-		ic.Circuit = append(ic.Circuit, g)
+		gates = append(gates, g)
 	}
-	// One gate per line: readable and diffable, and still plain JSON.
+	// IonQ's JSON circuit (the "input" of a job), its gates written one per
+	// line: readable and diffable, and still plain JSON.
 	head, err := json.Marshal(struct {
 		Format  string `json:"format"`
 		Gateset string `json:"gateset"`
 		Qubits  int    `json:"qubits"`
-	}{ic.Format, ic.Gateset, ic.Qubits})
+	}{"ionq.circuit.v0", gateset, r.Circuit.NumQubits})
 	if err != nil {
 		return err
 	}
 	w.Write(head[:len(head)-1])
 	w.WriteString(`,"circuit":[`)
-	for i, g := range ic.Circuit {
+	for i, g := range gates {
 		b, err := json.Marshal(g)
 		if err != nil {
 			return err

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -91,13 +90,7 @@ func runConvert(opts *convertOptions) error {
 	if err != nil {
 		return err
 	}
-	name, src := opts.file, []byte(nil)
-	if opts.file == "-" {
-		name = "<stdin>"
-		src, err = io.ReadAll(opts.in)
-	} else {
-		src, err = os.ReadFile(opts.file)
-	}
+	name, src, err := readSource(opts.file, opts.in)
 	if err != nil {
 		return err
 	}
@@ -110,14 +103,9 @@ func runConvert(opts *convertOptions) error {
 			return err
 		}
 		if comp != nil {
-			fmt.Fprintf(opts.errOut, "mps: %d staircase layer(s), %d two-qubit unitaries, fidelity |<mps|circuit>|^2 = %.6g (exact: %v)\n",
-				comp.Layers, comp.Unitaries, comp.Fidelity, comp.Exact)
+			printCompiled(opts.errOut, comp)
 		}
-		if opts.output == "" || opts.output == "-" {
-			_, err = opts.out.Write(out)
-			return err
-		}
-		return atomicfile.WriteBytes(opts.output, out)
+		return writeOutput(opts.out, opts.output, out)
 	}
 	// Converting does not simulate: opaque gates may be applied.
 	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true})
@@ -131,9 +119,15 @@ func runConvert(opts *convertOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.output == "" || opts.output == "-" {
-		_, err = opts.out.Write(out)
+	return writeOutput(opts.out, opts.output, out)
+}
+
+// writeOutput writes data to the file path atomically, or to w when path
+// is "" or "-".
+func writeOutput(w io.Writer, path string, data []byte) error {
+	if path == "" || path == "-" {
+		_, err := w.Write(data)
 		return err
 	}
-	return atomicfile.WriteBytes(opts.output, out)
+	return atomicfile.WriteBytes(path, data)
 }

@@ -14,6 +14,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/mpsbm"
 	"born/circuit"
+	"born/internal/atomicfile"
 	"born/transpile"
 )
 
@@ -79,7 +80,7 @@ Without -o the export goes to standard output.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.target, "target", "", "export target (required): "+strings.Join(targetNames(), ", "))
+	f.StringVar(&opts.target, "target", "", "export target (required): "+strings.Join(transpile.TargetNames(), ", "))
 	f.StringVar(&opts.coupling, "coupling", "", "coupling map: a JSON file of qubit pairs [[0,1],[1,2],...]")
 	f.StringArrayVar(&opts.params, "param", nil, "parameter value NAME=VALUE (repeatable)")
 	f.StringVar(&opts.paramsF, "params", "", `parameter values: a JSON file {"NAME": VALUE, ...}`)
@@ -91,17 +92,9 @@ Without -o the export goes to standard output.`,
 	return cmd
 }
 
-func targetNames() []string {
-	var names []string
-	for _, t := range transpile.Targets() {
-		names = append(names, t.Name)
-	}
-	return names
-}
-
 func runExport(opts *exportOptions) error {
 	if opts.target == "" {
-		return fmt.Errorf("--target is required: use one of %s", strings.Join(targetNames(), ", "))
+		return fmt.Errorf("--target is required: use one of %s", strings.Join(transpile.TargetNames(), ", "))
 	}
 	tg, err := transpile.LookupTarget(opts.target)
 	if err != nil {
@@ -153,14 +146,11 @@ func runExport(opts *exportOptions) error {
 		if _, err := opts.out.Write(buf.Bytes()); err != nil {
 			return err
 		}
-	} else if err := bornmachine.WriteFileAtomic(opts.output, func(w io.Writer) error {
-		_, err := w.Write(buf.Bytes())
-		return err
-	}); err != nil {
+	} else if err := atomicfile.WriteBytes(opts.output, buf.Bytes()); err != nil {
 		return err
 	}
 	if opts.report != "" {
-		if err := bornmachine.WriteFileAtomic(opts.report, func(w io.Writer) error { return writeJSON(w, rep) }); err != nil {
+		if err := atomicfile.Write(opts.report, func(w io.Writer) error { return writeJSON(w, rep) }); err != nil {
 			return err
 		}
 	}
@@ -191,13 +181,25 @@ func exportSummary(opts *exportOptions, res *transpile.Result, rep *transpile.Re
 	return s
 }
 
+// modelFile returns the model file of path: path itself, or the
+// model.json in it when it is a run directory.
+func modelFile(path string) string {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return filepath.Join(path, bornmachine.ModelFileName)
+	}
+	return path
+}
+
+// printCompiled reports how an MPS Born machine compiled to a circuit.
+func printCompiled(w io.Writer, comp *mpsbm.Compiled) {
+	fmt.Fprintf(w, "mps: %d staircase layer(s), %d two-qubit unitaries, fidelity |<mps|circuit>|^2 = %.6g (exact: %v)\n",
+		comp.Layers, comp.Unitaries, comp.Fidelity, comp.Exact)
+}
+
 // exportSource reads the circuit to export and, for a model file, its
 // trained parameter values.
 func exportSource(opts *exportOptions) (*circuit.Circuit, map[string]float64, error) {
-	path := opts.file
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, bornmachine.ModelFileName)
-	}
+	path := modelFile(opts.file)
 	if !strings.HasSuffix(strings.ToLower(path), ".json") {
 		c, err := readCircuit(opts.file, opts.in, opts.errOut)
 		return c, map[string]float64{}, err
@@ -213,8 +215,7 @@ func exportSource(opts *exportOptions) (*circuit.Circuit, map[string]float64, er
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: compiling the MPS to a circuit: %w", path, err)
 		}
-		fmt.Fprintf(opts.errOut, "mps: %d staircase layer(s), %d two-qubit unitaries, fidelity |<mps|circuit>|^2 = %.6g (exact: %v)\n",
-			comp.Layers, comp.Unitaries, comp.Fidelity, comp.Exact)
+		printCompiled(opts.errOut, comp)
 		return comp.Circuit, map[string]float64{}, nil
 	}
 	qm, ok := m.(*bornmachine.QCBM)

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"born/bornmachine"
+	"born/circuit"
 	"born/transpile"
 )
 
@@ -133,9 +135,29 @@ func TestExportModel(t *testing.T) {
 	if !strings.Contains(string(data), "ecr $") || strings.Contains(string(data), "input") {
 		t.Errorf("model export:\n%s", data)
 	}
-	// The run directory works too.
-	if _, _, err := runExportCmd(t, dir, "--target", "qasm3"); err != nil {
+	// The run directory works too, and the export carries the trained
+	// parameters: running it gives the model's own probabilities.
+	stdout, _, err := runExportCmd(t, dir, "--target", "qasm3")
+	if err != nil {
 		t.Fatal(err)
+	}
+	out3 := writeTemp(t, t.TempDir(), "qcbm3.qasm", stdout)
+	probs, _, err := runBorn(t, "", "run", out3, "--output", "probs", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ Probabilities map[string]float64 }
+	if err := json.Unmarshal([]byte(probs), &got); err != nil {
+		t.Fatal(err)
+	}
+	want, err := m.Probabilities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for x, p := range want {
+		if g := got.Probabilities[circuit.FormatBits(uint64(x), m.NumBits())]; math.Abs(g-p) > 1e-10 {
+			t.Errorf("P(%04b) = %v from the export, %v from the model", x, g, p)
+		}
 	}
 }
 

@@ -87,17 +87,20 @@ input array[float[64], N] theta;) must be bound with --param or --params.`,
 	return cmd
 }
 
+// readSource reads a file, or in for "-", and returns the name to report
+// it by.
+func readSource(file string, in io.Reader) (name string, src []byte, err error) {
+	if file == "-" {
+		src, err = io.ReadAll(in)
+		return "<stdin>", src, err
+	}
+	src, err = os.ReadFile(file)
+	return file, src, err
+}
+
 // readCircuit reads and parses an OpenQASM file, or standard input for "-".
 func readCircuit(file string, in io.Reader, errOut io.Writer) (*circuit.Circuit, error) {
-	var src []byte
-	var err error
-	name := file
-	if file == "-" {
-		name = "<stdin>"
-		src, err = io.ReadAll(in)
-	} else {
-		src, err = os.ReadFile(file)
-	}
+	name, src, err := readSource(file, in)
 	if err != nil {
 		return nil, err
 	}

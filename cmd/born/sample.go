@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"text/tabwriter"
 
@@ -13,6 +11,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/circuit"
+	"born/internal/atomicfile"
 )
 
 type sampleOptions struct {
@@ -71,10 +70,7 @@ func runSample(opts *sampleOptions) error {
 	if opts.shots < 1 {
 		return fmt.Errorf("--shots %d: need at least 1 sample", opts.shots)
 	}
-	path := opts.model
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		path = filepath.Join(path, bornmachine.ModelFileName)
-	}
+	path := modelFile(opts.model)
 	mf, m, err := bornmachine.ReadModelFile(path)
 	if err != nil {
 		return err
@@ -105,7 +101,7 @@ func runSample(opts *sampleOptions) error {
 			draw = draw[:maxGridSamples]
 		}
 		valid := func(x uint64) bool { return data.Prob(x) > 0 }
-		if err := bornmachine.WriteFileAtomic(opts.file, func(w io.Writer) error {
+		if err := atomicfile.Write(opts.file, func(w io.Writer) error {
 			return figures.SampleGrid(w, draw, data.Rows, data.Cols, valid)
 		}); err != nil {
 			return err

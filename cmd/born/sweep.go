@@ -44,12 +44,9 @@ plot, and write Slurm or Kubernetes job files.`,
   born sweep collect --out results`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := readSweep(args[0])
+			spec, err := readSweepTo(args[0], out)
 			if err != nil {
 				return err
-			}
-			if out == "" {
-				return fmt.Errorf("--out DIR is required")
 			}
 			d, err := sweep.Open(out, spec)
 			if err != nil {
@@ -93,6 +90,19 @@ func readSweep(path string) (*sweep.Spec, error) {
 	}
 	if err := checkTemplate(spec); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return spec, nil
+}
+
+// readSweepTo is readSweep for a command that writes results to out, which
+// must be given.
+func readSweepTo(path, out string) (*sweep.Spec, error) {
+	spec, err := readSweep(path)
+	if err != nil {
+		return nil, err
+	}
+	if out == "" {
+		return nil, fmt.Errorf("--out DIR is required")
 	}
 	return spec, nil
 }
@@ -209,12 +219,9 @@ func newSweepRunCmd() *cobra.Command {
 		Short: "Run one task of a sweep (the id from --task, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := readSweep(args[0])
+			spec, err := readSweepTo(args[0], out)
 			if err != nil {
 				return err
-			}
-			if out == "" {
-				return fmt.Errorf("--out DIR is required")
 			}
 			id, err := taskFromEnv(task, cmd.Flags().Changed("task"))
 			if err != nil {
@@ -351,12 +358,9 @@ is submitted with sbatch and the job id printed. DIR must be on a file system
 the compute nodes share.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			spec, err := readSweep(args[0])
+			spec, err := readSweepTo(args[0], out)
 			if err != nil {
 				return err
-			}
-			if out == "" {
-				return fmt.Errorf("--out DIR is required")
 			}
 			if o.SpecPath, err = filepath.Abs(args[0]); err != nil {
 				return err
@@ -387,7 +391,7 @@ the compute nodes share.`,
 			if script == "" {
 				script = filepath.Join(o.Out, "sweep.sbatch")
 			}
-			if err := atomicfile.Write(script, func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
+			if err := atomicfile.WriteBytes(script, []byte(text)); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d tasks)\n", script, spec.NumTasks())
@@ -436,11 +440,7 @@ and results go to a PersistentVolumeClaim mounted at /results.`,
 			if err != nil {
 				return err
 			}
-			if output == "" || output == "-" {
-				_, err := io.WriteString(cmd.OutOrStdout(), text)
-				return err
-			}
-			return atomicfile.Write(output, func(w io.Writer) error { _, err := io.WriteString(w, text); return err })
+			return writeOutput(cmd.OutOrStdout(), output, []byte(text))
 		},
 	}
 	f := cmd.Flags()

@@ -18,6 +18,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/bornmachine/mpsbm"
+	"born/internal/atomicfile"
 )
 
 type trainOptions struct {
@@ -244,12 +245,12 @@ func modelDefaults(opts *trainOptions) error {
 // parameters bound), loss.png and distribution.png into the run directory.
 func writePlots(run *bornmachine.Run) error {
 	if q, ok := run.Model.(*bornmachine.QCBM); ok {
-		if err := bornmachine.WriteFileAtomic(filepath.Join(run.Dir, "circuit.qasm"), q.WriteQASM); err != nil {
+		if err := atomicfile.Write(filepath.Join(run.Dir, "circuit.qasm"), q.WriteQASM); err != nil {
 			return err
 		}
 	}
 	if len(run.History) > 0 {
-		if err := bornmachine.WriteFileAtomic(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
+		if err := atomicfile.Write(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
 			return figures.LossPlot(w, run.History, run.Spec.Loss)
 		}); err != nil {
 			return err
@@ -259,7 +260,7 @@ func writePlots(run *bornmachine.Run) error {
 	if err != nil {
 		return err
 	}
-	return bornmachine.WriteFileAtomic(filepath.Join(run.Dir, "distribution.png"), func(w io.Writer) error {
+	return atomicfile.Write(filepath.Join(run.Dir, "distribution.png"), func(w io.Writer) error {
 		return figures.DistributionPlot(w, run.Data, p)
 	})
 }
