@@ -142,10 +142,6 @@ func Run(cfg Config) (*Report, error) {
 		}
 		rep.BandwidthGBps = bw / 1e9
 	}
-	// The limit applies to states made here; restore the package's after.
-	oldMax := statevector.MaxMemory
-	statevector.MaxMemory = cfg.MaxMemory
-	defer func() { statevector.MaxMemory = oldMax }()
 	for _, name := range cfg.Circuits {
 		sizes := cfg.Qubits
 		if name == "qcbm" {
@@ -215,7 +211,7 @@ func measure(cfg Config, rep *Report, name string, n int, prec statevector.Preci
 	}
 	r.Gates, r.Ops = p.NumGates(), p.NumOps()
 	stages := p.Passes(prec)
-	st, err := newState(n, prec)
+	st, err := newState(n, prec, cfg.MaxMemory)
 	if err != nil {
 		r.Error = err.Error()
 		return r
@@ -257,12 +253,13 @@ type runner interface {
 	Run(*statevector.Program) error
 }
 
-// newState returns the n-qubit |0...0> in precision prec.
-func newState(n int, prec statevector.Precision) (runner, error) {
+// newState returns the n-qubit |0...0> in precision prec, within limit
+// bytes.
+func newState(n int, prec statevector.Precision, limit uint64) (runner, error) {
 	if prec == statevector.Single {
-		return statevector.New32(n)
+		return statevector.NewVectorWithin[float32](n, limit)
 	}
-	return statevector.New(n)
+	return statevector.NewVectorWithin[float64](n, limit)
 }
 
 // timeIt runs f once to warm up, then until minTime has passed (at least

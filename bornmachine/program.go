@@ -3,7 +3,6 @@ package bornmachine
 import (
 	"fmt"
 	"math"
-	"math/cmplx"
 
 	"born/circuit"
 	"born/statevector"
@@ -197,10 +196,8 @@ func instrMatrix(in *circuit.Instr, vals []float64) (circuit.Matrix, error) {
 			return nil, fmt.Errorf("pow(%v) @ %s is not supported", in.Pow, in.Gate.Name)
 		}
 	}
-	for _, z := range m {
-		if cmplx.IsNaN(z) || cmplx.IsInf(z) {
-			return nil, fmt.Errorf("gate %s: the matrix is not finite at parameters %v", in.Gate.Name, vals)
-		}
+	if !circuit.IsFinite(m) {
+		return nil, fmt.Errorf("gate %s: the matrix is not finite at parameters %v", in.Gate.Name, vals)
 	}
 	return m, nil
 }

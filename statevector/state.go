@@ -66,16 +66,22 @@ func New(n int) (*State, error) { return NewVector[float64](n) }
 // *MemoryError as New does.
 func New32(n int) (*State32, error) { return NewVector[float32](n) }
 
-// NewVector returns the n-qubit state |0...0> with storage type T.
-func NewVector[T Float](n int) (*Vector[T], error) {
+// NewVector returns the n-qubit state |0...0> with storage type T, within
+// the package limit MaxMemory.
+func NewVector[T Float](n int) (*Vector[T], error) { return NewVectorWithin[T](n, MaxMemory) }
+
+// NewVectorWithin is NewVector with a memory limit of its own: a caller
+// with a per-command limit (--max-memory) passes it here instead of
+// changing MaxMemory for the whole process.
+func NewVectorWithin[T Float](n int, limit uint64) (*Vector[T], error) {
 	p := PrecisionOf[T]()
 	if n < 0 || n > MaxQubits {
 		if n > MaxQubits {
-			return nil, &MemoryError{Qubits: n, Need: p.Bytes(n), Limit: MaxMemory, Precision: p}
+			return nil, &MemoryError{Qubits: n, Need: p.Bytes(n), Limit: limit, Precision: p}
 		}
 		return nil, fmt.Errorf("statevector: invalid number of qubits %d", n)
 	}
-	if err := p.CheckMemory(n, MaxMemory); err != nil {
+	if err := p.CheckMemory(n, limit); err != nil {
 		return nil, err
 	}
 	s := &Vector[T]{n: n, data: make([]T, storageLen[T](n))}

@@ -161,10 +161,8 @@ func (d *decomposer) instr(in *circuit.Instr, depth int) error {
 		}
 	}
 	m := in.Matrix(nil)
-	for _, z := range m {
-		if math.IsNaN(real(z)) || math.IsNaN(imag(z)) || math.IsInf(real(z), 0) || math.IsInf(imag(z), 0) {
-			return d.errorf("the gate's matrix is not finite")
-		}
+	if !circuit.IsFinite(m) {
+		return d.errorf("the gate's matrix is not finite")
 	}
 	return d.unitary(m, in, depth)
 }

@@ -171,26 +171,23 @@ func runRun(opts *runOptions) error {
 		if err != nil {
 			return fmt.Errorf("--precision: %v", err)
 		}
+		limit := statevector.MaxMemory
 		if opts.maxMemory != "" {
-			limit, err := statevector.ParseBytes(opts.maxMemory)
-			if err != nil {
+			if limit, err = statevector.ParseBytes(opts.maxMemory); err != nil {
 				return fmt.Errorf("--max-memory: %v", err)
 			}
-			// New reads the package limit; restore it so that one command
-			// does not change the next (tests run many in one process).
-			old := statevector.MaxMemory
-			statevector.MaxMemory = limit
-			defer func() { statevector.MaxMemory = old }()
 		}
-		if err := prec.CheckMemory(c.NumQubits, statevector.MaxMemory); err != nil {
+		if err := prec.CheckMemory(c.NumQubits, limit); err != nil {
 			return fmt.Errorf("%w (--max-memory raises the limit)", err)
 		}
 		if prec == statevector.Single {
 			amp := func(st *statevector.State32, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
-			return execute(opts, output, c, l, statevector.New32, nil, amp)
+			newState := func(n int) (*statevector.State32, error) { return statevector.NewVectorWithin[float32](n, limit) }
+			return execute(opts, output, c, l, newState, nil, amp)
 		}
 		amp := func(st *statevector.State, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
-		return execute(opts, output, c, l, statevector.New, nil, amp)
+		newState := func(n int) (*statevector.State, error) { return statevector.NewVectorWithin[float64](n, limit) }
+		return execute(opts, output, c, l, newState, nil, amp)
 	case "mps":
 		mo := mps.Options{MaxBond: opts.bondDim, Cutoff: opts.cutoff}
 		if opts.bondDim < 1 {
