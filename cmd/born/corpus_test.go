@@ -74,7 +74,7 @@ func TestCorpus(t *testing.T) {
 			// Both engines; the MPS engine at a bond dimension that does not
 			// truncate (2^(n/2) suffices for n <= 18).
 			for _, engine := range [][]string{{"--engine", "sv"}, {"--engine", "mps", "--bond-dim", "512"}} {
-				args := append([]string{"run", path, "--output", "probs", "--format", "json"}, engine...)
+				args := append([]string{"run", path, "--print", "probs", "--format", "json"}, engine...)
 				out, _, err := runBorn(t, "", args...)
 				if err != nil {
 					t.Fatalf("born run %v: %v", engine, err)
@@ -100,7 +100,7 @@ func TestCorpus(t *testing.T) {
 				// vector's, global phase included.
 				var amps [2]map[string][2]float64
 				for i, engine := range []string{"sv", "mps"} {
-					out, _, err := runBorn(t, "", "run", path, "--output", "amps", "--format", "json", "--engine", engine, "--bond-dim", "512")
+					out, _, err := runBorn(t, "", "run", path, "--print", "amps", "--format", "json", "--engine", engine, "--bond-dim", "512")
 					if err != nil {
 						t.Fatalf("born run --output amps --engine %s: %v", engine, err)
 					}
@@ -121,7 +121,7 @@ func TestCorpus(t *testing.T) {
 				return
 			}
 			const shots = 100000
-			out, _, err := runBorn(t, "", "run", path, "--output", "counts", "--shots", "100000", "--seed", "11", "--format", "json")
+			out, _, err := runBorn(t, "", "run", path, "--print", "counts", "--shots", "100000", "--seed", "11", "--format", "json")
 			if err != nil {
 				t.Fatalf("born run counts: %v", err)
 			}

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"born/qasm"
 )
 
 // parseParams returns parameter values from a JSON file (--params FILE.json,
@@ -17,7 +19,8 @@ import (
 //
 // The file holds one JSON object whose values are numbers, or arrays of
 // numbers for input arrays: {"alpha": 0.5, "theta": [0.1, 0.2]} sets alpha,
-// theta[0] and theta[1]. A NAME may be an array element, theta[1]=0.2.
+// theta[0] and theta[1]. A NAME may be an array element, theta[1]=0.2, and
+// a VALUE a constant OpenQASM 3 expression, theta=pi/2.
 // Values must be finite. Whether every name is a parameter of the circuit,
 // and every parameter has a value, is for the caller to check (with
 // circuit.Values or qasm.Format).
@@ -38,16 +41,29 @@ func parseParams(kvs []string, file string) (map[string]float64, error) {
 		if !ok || name == "" {
 			return nil, fmt.Errorf("--param %q: want NAME=VALUE, for example --param theta=0.5", kv)
 		}
-		x, err := strconv.ParseFloat(v, 64)
+		x, err := paramValue(v)
 		if err != nil {
-			return nil, fmt.Errorf("--param %q: %q is not a number", kv, v)
-		}
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("--param %q: the value must be finite", kv)
+			return nil, fmt.Errorf("--param %q: %v", kv, err)
 		}
 		vals[name] = x
 	}
 	return vals, nil
+}
+
+// paramValue reads the VALUE of --param NAME=VALUE: a number, or a
+// constant OpenQASM 3 expression such as pi/2 or 2*pi/3.
+func paramValue(v string) (float64, error) {
+	if x, err := strconv.ParseFloat(v, 64); err == nil {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return 0, fmt.Errorf("the value must be finite")
+		}
+		return x, nil
+	}
+	x, err := qasm.EvalConst(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a number or a constant expression such as pi/2: %v", v, err)
+	}
+	return x, nil
 }
 
 // decodeParams reads a JSON object of numbers (or arrays of numbers) into

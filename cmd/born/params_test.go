@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -31,7 +32,9 @@ func TestParseParams(t *testing.T) {
 		{name: "flag overrides file", kvs: []string{"theta=1"}, content: `{"theta": 0.5}`, want: map[string]float64{"theta": 1}},
 		{name: "no equals", kvs: []string{"theta"}, err: `--param "theta": want NAME=VALUE`},
 		{name: "no name", kvs: []string{"=1"}, err: `--param "=1": want NAME=VALUE`},
-		{name: "not a number", kvs: []string{"theta=pi"}, err: `--param "theta=pi": "pi" is not a number`},
+		{name: "expression", kvs: []string{"theta=pi/2", "phi=-π/4", "w=tau"}, want: map[string]float64{"theta": math.Pi / 2, "phi": -math.Pi / 4, "w": 2 * math.Pi}},
+		{name: "not a number", kvs: []string{"theta=alpha"}, err: `--param "theta=alpha": "alpha" is not a number or a constant expression such as pi/2: column 1: undefined identifier 'alpha'`},
+		{name: "bad expression", kvs: []string{"theta=pi/"}, err: `"pi/" is not a number or a constant expression`},
 		{name: "not finite", kvs: []string{"theta=Inf"}, err: `--param "theta=Inf": the value must be finite`},
 		{name: "NaN", kvs: []string{"theta=NaN"}, err: "must be finite"},
 		{name: "missing file", err: "--params: open", content: "\x00missing"},

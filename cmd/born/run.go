@@ -6,7 +6,9 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -36,6 +38,7 @@ type runOptions struct {
 	maxMemory  string
 	params     []string
 	paramsFile string
+	changed    func(flag string) bool
 }
 
 func newRunCmd(runF func(*runOptions) error) *cobra.Command {
@@ -43,28 +46,36 @@ func newRunCmd(runF func(*runOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run FILE.qasm",
 		Short: "Run an OpenQASM circuit and print counts, probabilities or amplitudes",
-		Long: `Run an OpenQASM 2.0 or 3 circuit on the exact state-vector engine (--engine sv)
-or the matrix-product-state engine (--engine mps, for many qubits at bounded
-entanglement; it reports the bond dimension reached, the weight its
-truncations discarded and the resulting fidelity estimate).
+		Long: `Run an OpenQASM 2.0 or 3 circuit on the exact state-vector engine (--engine statevector,
+or sv) or the matrix-product-state engine (--engine mps or mps:CHI, for many
+qubits at bounded entanglement; it reports the bond dimension reached, the
+weight its truncations discarded and the resulting fidelity estimate).
 
-Without --output, a circuit that measures prints counts from --shots shots and
-one that does not prints exact probabilities. Bitstrings print most
-significant first: q[n-1]...q[0], or c[m-1]...c[0] per classical register with
-registers in reverse declaration order separated by spaces (as Qiskit does).
-Use "-" as FILE to read the circuit from standard input. The input
-parameters of an OpenQASM 3 file (input float[64] x; input angle y;
-input array[float[64], N] theta;) must be bound with --param or --params.`,
+Without --print, a circuit that measures prints counts from --shots shots and
+one that does not prints exact probabilities (or, with an explicit --shots,
+counts of every qubit measured at the end). Only the qubits the program
+touches are simulated: idle qubits stay |0>.
+
+Bitstrings print most significant first: c[m-1]...c[0] per classical register
+with registers in reverse declaration order separated by spaces (as Qiskit
+does), and q[n-1]...q[0] for the qubits of declared registers. A program on
+physical qubits ($50, $58, ...) lists the physical qubits it touches, highest
+first, as the header and the JSON field bit_order say.
+Use "-" as FILE to read the circuit from standard input. The input parameters
+of an OpenQASM 3 file (input float[64] x; input angle y; input array[float[64],
+N] theta;) must be bound with --param or --params; values may be constant
+expressions such as pi/2.`,
 		Example: `  born run bell.qasm
-  born run ansatz.qasm --param x=0.3 --param 'theta[0]=1.2' --params rest.json
-  born run bell.qasm --output probs --format json
+  born run ansatz.qasm --param x=pi/4 --param 'theta[0]=1.2' --params rest.json
+  born run bell.qasm --print probs --format json
   born run teleport.qasm --shots 100000 --seed 7
-  born run ghz1000.qasm --engine mps --bond-dim 16 --format json
-  born run big.qasm --engine mps --output amps --bitstrings 0000,1111`,
+  born run ghz1000.qasm --engine mps:16 --format json
+  born run big.qasm --engine mps --print amps --bitstrings 0000,1111`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.in, opts.out, opts.errOut = cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr()
 			opts.file = args[0]
+			opts.changed = cmd.Flags().Changed
 			if runF != nil {
 				return runF(opts)
 			}
@@ -72,18 +83,19 @@ input array[float[64], N] theta;) must be bound with --param or --params.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.output, "output", "", "what to print: counts, probs or amps (default: counts if the circuit measures, probs otherwise)")
-	f.IntVar(&opts.shots, "shots", 1024, "number of shots for counts")
+	f.StringVar(&opts.output, "print", "", "what to print: counts, probs or amps (default: counts if the circuit measures or --shots is given, probs otherwise)")
+	f.IntVar(&opts.shots, "shots", 1024, "number of shots for counts (a circuit that measures nothing is sampled on every qubit)")
 	f.Uint64Var(&opts.seed, "seed", 1, "random seed; the same seed gives the same counts")
 	f.StringVar(&opts.format, "format", "text", "output format: text or json")
-	f.StringVar(&opts.engine, "engine", "sv", "simulator: sv (exact state vector) or mps (matrix product state)")
-	f.IntVar(&opts.bondDim, "bond-dim", 128, "mps: largest bond dimension kept (chi)")
+	f.StringVar(&opts.engine, "engine", "statevector", "simulator: statevector (or sv; exact), mps or mps:CHI (matrix product state)")
+	f.IntVar(&opts.bondDim, "bond-dim", 128, "mps: largest bond dimension kept (chi; mps:CHI sets it too)")
 	f.Float64Var(&opts.cutoff, "cutoff", mps.DefaultCutoff, "mps: drop singular values below this fraction of the largest")
-	f.StringSliceVar(&opts.bitstrings, "bitstrings", nil, "with --output amps: only these basis states (q[n-1]...q[0], comma-separated)")
+	f.StringSliceVar(&opts.bitstrings, "bitstrings", nil, "with --print amps: only these basis states (bitstrings as printed, comma-separated)")
 	f.StringVar(&opts.precision, "precision", "double", "sv: amplitude precision, double (complex128) or single (complex64, half the memory, faster)")
 	f.StringVar(&opts.maxMemory, "max-memory", "", "sv: largest state to allocate, e.g. 20GiB (default: half the physical memory)")
 	f.StringArrayVar(&opts.params, "param", nil, "bind an input parameter of an OpenQASM 3 file: --param name=value (repeatable)")
 	f.StringVar(&opts.paramsFile, "params", "", "bind input parameters from a JSON file {\"name\": value, \"theta\": [v0, v1, ...]}")
+	hiddenAliases(cmd, map[string]string{"output": "print"})
 	return cmd
 }
 
@@ -118,6 +130,42 @@ func readCircuit(file string, in io.Reader, errOut io.Writer) (*circuit.Circuit,
 // amplitude vector born prints.
 const maxDenseQubits = 30
 
+// parseRunEngine reads --engine: statevector (or sv), mps, mps:CHI or
+// mps:CHI:CUTOFF; CHI and CUTOFF set what --bond-dim and --cutoff do, and
+// must agree with them when those are given too.
+func parseRunEngine(opts *runOptions) (string, error) {
+	switch opts.engine {
+	case "sv", "statevector":
+		return "sv", nil
+	case "mps":
+		return "mps", nil
+	}
+	rest, ok := strings.CutPrefix(opts.engine, "mps:")
+	if !ok {
+		return "", fmt.Errorf("--engine %q: use statevector (or sv), mps or mps:CHI", opts.engine)
+	}
+	chiText, cutText, hasCut := strings.Cut(rest, ":")
+	chi, err := strconv.Atoi(chiText)
+	if err != nil || chi < 1 {
+		return "", fmt.Errorf("--engine %q: the bond dimension must be a whole number of at least 1, as in mps:32", opts.engine)
+	}
+	if opts.changed("bond-dim") && opts.bondDim != chi {
+		return "", fmt.Errorf("--engine %s and --bond-dim %d disagree: give one", opts.engine, opts.bondDim)
+	}
+	opts.bondDim = chi
+	if hasCut {
+		cut, err := strconv.ParseFloat(cutText, 64)
+		if err != nil {
+			return "", fmt.Errorf("--engine %q: the cutoff must be a number, as in mps:32:1e-10", opts.engine)
+		}
+		if opts.changed("cutoff") && opts.cutoff != cut {
+			return "", fmt.Errorf("--engine %s and --cutoff %g disagree: give one", opts.engine, opts.cutoff)
+		}
+		opts.cutoff = cut
+	}
+	return "mps", nil
+}
+
 func runRun(opts *runOptions) error {
 	switch opts.format {
 	case "text", "json":
@@ -126,6 +174,10 @@ func runRun(opts *runOptions) error {
 	}
 	if opts.shots < 1 {
 		return fmt.Errorf("--shots %d: need at least 1 shot", opts.shots)
+	}
+	engine, err := parseRunEngine(opts)
+	if err != nil {
+		return err
 	}
 	c, err := readCircuit(opts.file, opts.in, opts.errOut)
 	if err != nil {
@@ -143,29 +195,38 @@ func runRun(opts *runOptions) error {
 	output := opts.output
 	if output == "" {
 		output = "probs"
-		if c.HasMeasure() {
+		switch {
+		case c.HasMeasure():
 			output = "counts"
+		case opts.changed("shots"):
+			output = "counts"
+			fmt.Fprintln(opts.errOut, "note: the circuit measures nothing; sampling every qubit as if measured at the end (--print probs gives exact probabilities)")
 		}
 	}
 	switch output {
 	case "counts", "probs", "amps":
 	default:
-		return fmt.Errorf("--output %q: use counts, probs or amps", output)
-	}
-	if output == "probs" && c.NumQubits > maxDenseQubits {
-		return fmt.Errorf("--output probs lists all 2^%d basis states; above %d qubits use --output counts, or --output amps --bitstrings ... for chosen states", c.NumQubits, maxDenseQubits)
-	}
-	if output == "amps" && opts.bitstrings == nil && c.NumQubits > maxDenseQubits {
-		return fmt.Errorf("--output amps lists all 2^%d amplitudes; above %d qubits name the states with --bitstrings", c.NumQubits, maxDenseQubits)
+		return fmt.Errorf("--print %q: use counts, probs or amps", output)
 	}
 	if len(opts.bitstrings) > 0 && output != "amps" {
-		return fmt.Errorf("--bitstrings goes with --output amps")
+		return fmt.Errorf("--bitstrings goes with --print amps")
 	}
 	l, err := c.Lower()
 	if err != nil {
 		return err
 	}
-	switch opts.engine {
+	// Simulate the qubits the program touches only: a program for hardware
+	// names a few physical qubits of a large device.
+	l, used := sim.Compact(l)
+	lay := newQubitLayout(c, used)
+	k := len(used)
+	if output == "probs" && k > maxDenseQubits {
+		return fmt.Errorf("--print probs lists all 2^%d basis states; above %d qubits use --print counts, or --print amps --bitstrings ... for chosen states", k, maxDenseQubits)
+	}
+	if output == "amps" && opts.bitstrings == nil && k > maxDenseQubits {
+		return fmt.Errorf("--print amps lists all 2^%d amplitudes; above %d qubits name the states with --bitstrings", k, maxDenseQubits)
+	}
+	switch engine {
 	case "sv":
 		prec, err := statevector.ParsePrecision(opts.precision)
 		if err != nil {
@@ -177,18 +238,18 @@ func runRun(opts *runOptions) error {
 				return fmt.Errorf("--max-memory: %v", err)
 			}
 		}
-		if err := prec.CheckMemory(c.NumQubits, limit); err != nil {
+		if err := prec.CheckMemory(k, limit); err != nil {
 			return fmt.Errorf("%w (--max-memory raises the limit)", err)
 		}
 		if prec == statevector.Single {
 			amp := func(st *statevector.State32, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
 			newState := func(n int) (*statevector.State32, error) { return statevector.NewVectorWithin[float32](n, limit) }
-			return execute(opts, output, c, l, newState, nil, amp)
+			return execute(opts, output, c, l, lay, newState, nil, amp)
 		}
 		amp := func(st *statevector.State, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
 		newState := func(n int) (*statevector.State, error) { return statevector.NewVectorWithin[float64](n, limit) }
-		return execute(opts, output, c, l, newState, nil, amp)
-	case "mps":
+		return execute(opts, output, c, l, lay, newState, nil, amp)
+	default: // mps
 		mo := mps.Options{MaxBond: opts.bondDim, Cutoff: opts.cutoff}
 		if opts.bondDim < 1 {
 			return fmt.Errorf("--bond-dim %d: the bond dimension must be at least 1", opts.bondDim)
@@ -196,7 +257,7 @@ func runRun(opts *runOptions) error {
 		if opts.cutoff < 0 || math.IsNaN(opts.cutoff) {
 			return fmt.Errorf("--cutoff %g: the cutoff must be a non-negative fraction", opts.cutoff)
 		}
-		if _, err := mps.New(c.NumQubits, mo); err != nil { // validates options and memory
+		if _, err := mps.New(k, mo); err != nil { // validates options and memory
 			return err
 		}
 		newState := func(n int) (*mps.State, error) { return mps.New(n, mo) }
@@ -210,10 +271,90 @@ func runRun(opts *runOptions) error {
 			}
 			return st.Amplitude(b)
 		}
-		return execute(opts, output, c, l, newState, acc, amp)
-	default:
-		return fmt.Errorf("--engine %q: use sv or mps", opts.engine)
+		return execute(opts, output, c, l, lay, newState, acc, amp)
 	}
+}
+
+// qubitLayout relates the qubits the engine simulates (the ones the program
+// touches, in the order of sim.Compact) to the qubits a printed bitstring
+// lists. A program on declared registers lists all its qubits,
+// q[n-1]...q[0], the untouched ones always 0; a program on physical qubits
+// ($k) lists the ones it touches, highest first: $58 $51 $50.
+type qubitLayout struct {
+	used     []int    // program qubit of simulated qubit i, ascending
+	place    []int    // bit of the listed index that simulated qubit i takes
+	names    []string // names[j]: the program's name of the qubit at bit j
+	header   string   // the listed qubits for a header line, leftmost first
+	note     string   // a comment line for programs on physical qubits
+	physical bool
+}
+
+func newQubitLayout(c *circuit.Circuit, used []int) *qubitLayout {
+	lay := &qubitLayout{used: used}
+	lay.physical = len(c.QRegs) == 1 && c.QRegs[0].Name == "$"
+	if lay.physical {
+		lay.place = make([]int, len(used))
+		var parts []string
+		for i, q := range used {
+			lay.place[i] = i
+			lay.names = append(lay.names, fmt.Sprintf("$%d", q))
+		}
+		for i := len(used) - 1; i >= 0; i-- {
+			parts = append(parts, lay.names[i])
+		}
+		lay.header = strings.Join(parts, " ")
+		lay.note = fmt.Sprintf("# bitstrings list the %d physical qubits the program touches, highest first\n", len(used))
+		return lay
+	}
+	lay.place = used
+	lay.names = make([]string, c.NumQubits)
+	var parts []string
+	for i := len(c.QRegs) - 1; i >= 0; i-- {
+		r := c.QRegs[i]
+		for j := 0; j < r.Size; j++ {
+			lay.names[r.Start+j] = fmt.Sprintf("%s[%d]", r.Name, j)
+		}
+		parts = append(parts, registerRange(r))
+	}
+	lay.header = strings.Join(parts, " ")
+	return lay
+}
+
+// bits is the number of characters of a listed bitstring.
+func (lay *qubitLayout) bits() int { return len(lay.names) }
+
+// index maps a simulated basis state to the listed one.
+func (lay *qubitLayout) index(x uint64) uint64 { return sim.Expand(x, lay.place) }
+
+// order lists the names of a bitstring's characters, leftmost first.
+func (lay *qubitLayout) order() []string {
+	out := make([]string, len(lay.names))
+	for j, s := range lay.names {
+		out[len(out)-1-j] = s
+	}
+	return out
+}
+
+// simulated maps a listed basis state (per listed qubit) to the simulated
+// one, or reports that it has a 1 on a qubit the program leaves in |0>.
+func (lay *qubitLayout) simulated(x []bool) ([]bool, bool) {
+	y := make([]bool, len(lay.used))
+	for i, j := range lay.place {
+		y[i] = x[j]
+	}
+	for j, v := range x {
+		if v && !slices.Contains(lay.place, j) {
+			return nil, false
+		}
+	}
+	return y, true
+}
+
+func registerRange(r circuit.Register) string {
+	if r.Size == 1 {
+		return r.Name + "[0]"
+	}
+	return fmt.Sprintf("%s[%d]...%s[0]", r.Name, r.Size-1, r.Name)
 }
 
 // mpsAccount gathers the truncation accounting of every final MPS state:
@@ -271,11 +412,13 @@ func packBits(x []bool) uint64 {
 	return v
 }
 
-// parseBitstring reads a q[n-1]...q[0] bitstring into per-qubit values.
-func parseBitstring(s string, n int) ([]bool, error) {
+// parseBitstring reads a bitstring of n characters, most significant
+// first, into per-bit values; names (leftmost first) say what its
+// characters stand for.
+func parseBitstring(s string, n int, header string) ([]bool, error) {
 	s = strings.TrimSpace(s)
 	if len(s) != n {
-		return nil, fmt.Errorf("--bitstrings %q: need %d bits (q[%d]...q[0]), got %d", s, n, n-1, len(s))
+		return nil, fmt.Errorf("--bitstrings %q: need %d bits (%s), got %d", s, n, header, len(s))
 	}
 	x := make([]bool, n)
 	for i, ch := range s {
@@ -290,9 +433,10 @@ func parseBitstring(s string, n int) ([]bool, error) {
 	return x, nil
 }
 
-// execute runs the lowered circuit on an engine and prints the requested
-// output. acc, if not nil, collects MPS accounting.
-func execute[S sim.State[S]](opts *runOptions, output string, c *circuit.Circuit, l *circuit.Lowered,
+// execute runs the lowered circuit (on the qubits it touches, lay.used) on
+// an engine and prints the requested output. acc, if not nil, collects MPS
+// accounting.
+func execute[S sim.State[S]](opts *runOptions, output string, c *circuit.Circuit, l *circuit.Lowered, lay *qubitLayout,
 	newState func(int) (S, error), acc *mpsAccount, amplitude func(S, []bool) complex128) error {
 	var observe func(S)
 	if acc != nil {
@@ -300,28 +444,29 @@ func execute[S sim.State[S]](opts *runOptions, output string, c *circuit.Circuit
 	}
 	switch output {
 	case "counts":
-		return printCounts(opts, c, l, newState, observe, acc)
+		return printCounts(opts, c, l, lay, newState, observe, acc)
 	case "probs":
 		_, probs, err := sim.ExactObserve(newState, l, nil, 1<<16, observe)
 		if err != nil {
 			return err
 		}
-		return printProbs(opts, c, probs, acc)
+		return printProbs(opts, lay, probs, acc)
 	}
 	// amps
 	if !l.IsPure() {
-		return fmt.Errorf("--output amps needs a circuit without measurement, reset or if: the state after a measurement is random (use --output probs for the exact averaged distribution, or counts)")
+		return fmt.Errorf("--print amps needs a circuit without measurement, reset or if: the state after a measurement is random (use --print probs for the exact averaged distribution, or counts)")
 	}
 	states := make([]string, len(opts.bitstrings))
 	xs := make([][]bool, len(opts.bitstrings))
 	for i, b := range opts.bitstrings {
-		x, err := parseBitstring(b, c.NumQubits)
+		x, err := parseBitstring(b, lay.bits(), lay.header)
 		if err != nil {
 			return err
 		}
-		states[i], xs[i] = strings.TrimSpace(b), x
+		states[i] = strings.TrimSpace(b)
+		xs[i], _ = lay.simulated(x) // nil: a 1 on a qubit left in |0>
 	}
-	st, err := newState(c.NumQubits)
+	st, err := newState(len(lay.used))
 	if err != nil {
 		return err
 	}
@@ -339,32 +484,43 @@ func execute[S sim.State[S]](opts *runOptions, output string, c *circuit.Circuit
 	} else {
 		amps = make([]complex128, len(xs))
 		for i, x := range xs {
-			amps[i] = amplitude(st, x)
+			if x != nil {
+				amps[i] = amplitude(st, x)
+			}
 		}
 	}
-	return printAmps(opts, c, states, amps, acc)
+	return printAmps(opts, lay, states, amps, acc)
 }
 
-func printCounts[S sim.State[S]](opts *runOptions, c *circuit.Circuit, l *circuit.Lowered,
+func printCounts[S sim.State[S]](opts *runOptions, c *circuit.Circuit, l *circuit.Lowered, lay *qubitLayout,
 	newState func(int) (S, error), observe func(S), acc *mpsAccount) error {
 	measured := c.HasMeasure()
 	lw := l
 	nbits := c.NumClbits
 	if !measured {
-		// No measurement: measure every qubit q into bit q.
+		// No measurement: measure every simulated qubit q into bit q.
 		lw = &circuit.Lowered{NumQubits: l.NumQubits, NumClbits: l.NumQubits, NumSymbols: l.NumSymbols,
 			Instrs: append([]circuit.Instr(nil), l.Instrs...)}
-		for q := 0; q < c.NumQubits; q++ {
+		for q := 0; q < l.NumQubits; q++ {
 			lw.Instrs = append(lw.Instrs, circuit.Instr{Kind: circuit.IMeasure, Targets: []int{q}, Clbit: q})
 		}
-		nbits = c.NumQubits
+		nbits = lay.bits()
 	}
 	counts, err := sim.Shots(newState, lw, nil, opts.shots, opts.seed, &sim.Options[S]{Observe: observe})
 	if err != nil {
 		return err
 	}
 	label := func(k string) string {
-		if !measured || len(c.CRegs) <= 1 {
+		if !measured {
+			// k lists the simulated qubits; spread them over the listed ones.
+			b := []byte(strings.Repeat("0", nbits))
+			m := len(k)
+			for i, j := range lay.place {
+				b[nbits-1-j] = k[m-1-i]
+			}
+			return string(b)
+		}
+		if len(c.CRegs) <= 1 {
 			return k
 		}
 		// k is c[m-1]...c[0]; registers are contiguous, the last declared
@@ -379,75 +535,87 @@ func printCounts[S sim.State[S]](opts *runOptions, c *circuit.Circuit, l *circui
 		}
 		return b.String()
 	}
+	labels := make(map[string]string, len(counts))
 	keys := make([]string, 0, len(counts))
 	for k := range counts {
+		labels[k] = label(k)
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool { return labels[keys[i]] < labels[keys[j]] })
+	order := lay.order()
+	what := "classical bits " + clbitOrder(c)
+	if measured {
+		order = clbitNames(c)
+	} else {
+		what = "qubits " + lay.header + " (the circuit measures nothing; every qubit measured at the end)"
+	}
 	if opts.format == "json" {
 		m := make(map[string]int, len(counts))
 		for _, k := range keys {
-			m[label(k)] = counts[k]
+			m[labels[k]] = counts[k]
 		}
 		return writeJSON(opts.out, struct {
-			Qubits int            `json:"qubits"`
-			Clbits int            `json:"clbits"`
-			Shots  int            `json:"shots"`
-			Seed   uint64         `json:"seed"`
-			Counts map[string]int `json:"counts"`
+			Qubits   int            `json:"qubits"`
+			Clbits   int            `json:"clbits"`
+			BitOrder []string       `json:"bit_order"`
+			Shots    int            `json:"shots"`
+			Seed     uint64         `json:"seed"`
+			Counts   map[string]int `json:"counts"`
 			engineStats
-		}{c.NumQubits, nbits, opts.shots, opts.seed, m, acc.json()})
-	}
-	what := "classical bits " + clbitOrder(c)
-	if !measured {
-		what = "qubits " + qubitOrder(c.NumQubits) + " (the circuit measures nothing; every qubit measured at the end)"
+		}{lay.bits(), nbits, order, opts.shots, opts.seed, m, acc.json()})
 	}
 	fmt.Fprintf(opts.out, "# %d shots, seed %d; %s\n", opts.shots, opts.seed, what)
+	if !measured {
+		fmt.Fprint(opts.out, lay.note)
+	}
 	fmt.Fprint(opts.out, acc.text())
 	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for _, k := range keys {
-		fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", label(k), counts[k], float64(counts[k])/float64(opts.shots))
+		fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", labels[k], counts[k], float64(counts[k])/float64(opts.shots))
 	}
 	return tw.Flush()
 }
 
 const probFloor = 1e-14
 
-func printProbs(opts *runOptions, c *circuit.Circuit, probs []float64, acc *mpsAccount) error {
-	n := c.NumQubits
+// printProbs prints the probabilities of the simulated basis states under
+// their listed bitstrings.
+func printProbs(opts *runOptions, lay *qubitLayout, probs []float64, acc *mpsAccount) error {
+	n := lay.bits()
 	if opts.format == "json" {
 		m := map[string]float64{}
 		for i, p := range probs {
 			if p > probFloor {
-				m[circuit.FormatBits(uint64(i), n)] = p
+				m[circuit.FormatBits(lay.index(uint64(i)), n)] = p
 			}
 		}
 		return writeJSON(opts.out, struct {
 			Qubits        int                `json:"qubits"`
+			BitOrder      []string           `json:"bit_order"`
 			Probabilities map[string]float64 `json:"probabilities"`
 			engineStats
-		}{n, m, acc.json()})
+		}{n, lay.order(), m, acc.json()})
 	}
-	fmt.Fprintf(opts.out, "# exact probabilities of qubits %s (entries above %g)\n", qubitOrder(n), probFloor)
-	fmt.Fprint(opts.out, acc.text())
+	fmt.Fprintf(opts.out, "# exact probabilities of qubits %s (entries above %g)\n", lay.header, probFloor)
+	fmt.Fprint(opts.out, lay.note, acc.text())
 	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	for i, p := range probs {
 		if p > probFloor {
-			fmt.Fprintf(tw, "%s\t%.12f\t\n", circuit.FormatBits(uint64(i), n), p)
+			fmt.Fprintf(tw, "%s\t%.12f\t\n", circuit.FormatBits(lay.index(uint64(i)), n), p)
 		}
 	}
 	return tw.Flush()
 }
 
-// printAmps prints amplitudes: of every basis state when states is nil,
-// else of the named states.
-func printAmps(opts *runOptions, c *circuit.Circuit, states []string, amps []complex128, acc *mpsAccount) error {
-	n := c.NumQubits
+// printAmps prints amplitudes: of every simulated basis state when states
+// is nil, else of the named states.
+func printAmps(opts *runOptions, lay *qubitLayout, states []string, amps []complex128, acc *mpsAccount) error {
+	n := lay.bits()
 	name := func(i int) string {
 		if states != nil {
 			return states[i]
 		}
-		return circuit.FormatBits(uint64(i), n)
+		return circuit.FormatBits(lay.index(uint64(i)), n)
 	}
 	keep := func(a complex128) bool {
 		return states != nil || real(a)*real(a)+imag(a)*imag(a) > probFloor*probFloor
@@ -461,12 +629,13 @@ func printAmps(opts *runOptions, c *circuit.Circuit, states []string, amps []com
 		}
 		return writeJSON(opts.out, struct {
 			Qubits     int                   `json:"qubits"`
+			BitOrder   []string              `json:"bit_order"`
 			Amplitudes map[string][2]float64 `json:"amplitudes"`
 			engineStats
-		}{n, m, acc.json()})
+		}{n, lay.order(), m, acc.json()})
 	}
-	fmt.Fprintf(opts.out, "# amplitudes of qubits %s (global phase included)\n", qubitOrder(n))
-	fmt.Fprint(opts.out, acc.text())
+	fmt.Fprintf(opts.out, "# amplitudes of qubits %s (global phase included)\n", lay.header)
+	fmt.Fprint(opts.out, lay.note, acc.text())
 	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "state\tre\tim\t|a|^2\t\n")
 	for i, a := range amps {
@@ -488,14 +657,21 @@ func qubitOrder(n int) string {
 func clbitOrder(c *circuit.Circuit) string {
 	var parts []string
 	for i := len(c.CRegs) - 1; i >= 0; i-- {
-		r := c.CRegs[i]
-		if r.Size == 1 {
-			parts = append(parts, r.Name+"[0]")
-		} else {
-			parts = append(parts, fmt.Sprintf("%s[%d]...%s[0]", r.Name, r.Size-1, r.Name))
-		}
+		parts = append(parts, registerRange(c.CRegs[i]))
 	}
 	return strings.Join(parts, " ")
+}
+
+// clbitNames names the classical bits of a counts key, leftmost first.
+func clbitNames(c *circuit.Circuit) []string {
+	var out []string
+	for i := len(c.CRegs) - 1; i >= 0; i-- {
+		r := c.CRegs[i]
+		for j := r.Size - 1; j >= 0; j-- {
+			out = append(out, fmt.Sprintf("%s[%d]", r.Name, j))
+		}
+	}
+	return out
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -53,7 +53,7 @@ func TestRunAmpsJSON(t *testing.T) {
 	// q[0] = |1>, q[1] = |->: amplitudes of 01 (+1/sqrt2) and 11 (-1/sqrt2),
 	// and the qelib1 t gate's phase e^{i pi/4} on q[0]=1.
 	src := `OPENQASM 2.0; include "qelib1.inc"; qreg q[2]; x q[0]; t q[0]; x q[1]; h q[1];`
-	out, _, err := runBorn(t, src, "run", "-", "--output", "amps", "--format", "json")
+	out, _, err := runBorn(t, src, "run", "-", "--print", "amps", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestRunTeleportShotByShot(t *testing.T) {
 		t.Errorf("P(c2=1) = %.5f, want %.5f +- %.5f", f, p, 6*sd)
 	}
 	// The exact averaged distribution: q[2] is 1 with probability sin^2(0.15).
-	out, _, err = runBorn(t, "", "run", "../../examples/testdata/teleport.qasm", "--output", "probs", "--format", "json")
+	out, _, err = runBorn(t, "", "run", "../../examples/testdata/teleport.qasm", "--print", "probs", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,24 +177,24 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"parse error positioned", "OPENQASM 2.0;\nqreg q[1];\nfoo q[0];\n", []string{"run", "-"}, "<stdin>:3:1: unknown gate 'foo'"},
 		{"missing file", "", []string{"run", "no/such/file.qasm"}, "no such file"},
-		{"bad output", bellNoMeasure, []string{"run", "-", "--output", "histogram"}, `--output "histogram"`},
+		{"bad output", bellNoMeasure, []string{"run", "-", "--print", "histogram"}, `--print "histogram"`},
 		{"bad format", bellNoMeasure, []string{"run", "-", "--format", "xml"}, `--format "xml"`},
 		{"zero shots", bellNoMeasure, []string{"run", "-", "--shots", "0"}, "--shots 0"},
 		{"amps after measurement", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[1]; creg c[1]; h q[0]; measure q[0] -> c[0]; x q[0];",
-			[]string{"run", "-", "--output", "amps"}, "--output amps needs a circuit without measurement"},
-		{"too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--output", "counts"}, "needs 16 TiB"},
-		{"single too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[31]; h q;", []string{"run", "-", "--output", "counts", "--precision", "single"}, "31-qubit state vector needs 16 GiB"},
+			[]string{"run", "-", "--print", "amps"}, "--print amps needs a circuit without measurement"},
+		{"too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--print", "counts"}, "needs 16 TiB"},
+		{"single too large", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[31]; h q;", []string{"run", "-", "--print", "counts", "--precision", "single"}, "31-qubit state vector needs 16 GiB"},
 		{"max memory", bellNoMeasure, []string{"run", "-", "--max-memory", "32B"}, "--max-memory raises the limit"},
 		{"bad max memory", bellNoMeasure, []string{"run", "-", "--max-memory", "lots"}, "--max-memory"},
 		{"bad precision", bellNoMeasure, []string{"run", "-", "--precision", "quad"}, "--precision"},
 		{"unbound input", "OPENQASM 3.0; include \"stdgates.inc\"; input float[64] w; qubit q; rx(w) q;", []string{"run", "-"}, `parameter "w" is unbound`},
 		{"unknown param", "OPENQASM 3.0; include \"stdgates.inc\"; input float[64] w; qubit q; rx(w) q;", []string{"run", "-", "--param", "w=1", "--param", "u=2"}, `unknown parameter "u"`},
 		{"bad param", bellNoMeasure, []string{"run", "-", "--param", "t"}, "--param"},
-		{"probs too wide", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--engine", "mps"}, "above 30 qubits use --output counts"},
+		{"probs too wide", "OPENQASM 2.0; include \"qelib1.inc\"; qreg q[40]; h q;", []string{"run", "-", "--engine", "mps"}, "above 30 qubits use --print counts"},
 		{"bond dim 0", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--bond-dim", "0"}, "--bond-dim 0"},
 		{"negative cutoff", bellNoMeasure, []string{"run", "-", "--engine", "mps", "--cutoff", "-1"}, "--cutoff -1"},
 		{"unknown engine", bellNoMeasure, []string{"run", "-", "--engine", "gpu"}, `--engine "gpu"`},
-		{"bad bitstring", bellNoMeasure, []string{"run", "-", "--output", "amps", "--bitstrings", "012"}, "need 2 bits"},
+		{"bad bitstring", bellNoMeasure, []string{"run", "-", "--print", "amps", "--bitstrings", "012"}, "need 2 bits"},
 		{"opaque applied", "OPENQASM 2.0; opaque ecr a, b; qreg q[2]; ecr q[0], q[1];", []string{"run", "-"}, "opaque"},
 		{"empty", "", []string{"run", "-"}, "<stdin>"},
 	}
@@ -245,7 +245,7 @@ func TestRunMPSGHZ1000(t *testing.T) {
 	}
 	// Chosen amplitudes of a wide state.
 	out, _, err = runBorn(t, strings.Replace(src.String(), "measure q -> c;\n", "", 1), "run", "-", "--engine", "mps",
-		"--output", "amps", "--bitstrings", zeros+","+ones+","+strings.Repeat("0", 999)+"1", "--format", "json")
+		"--print", "amps", "--bitstrings", zeros+","+ones+","+strings.Repeat("0", 999)+"1", "--format", "json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +267,7 @@ func TestRunMPSGHZ1000(t *testing.T) {
 
 // Single precision gives the same probabilities to float32 accuracy.
 func TestRunSinglePrecision(t *testing.T) {
-	out, _, err := runBorn(t, "", "run", "../../examples/testdata/teleport.qasm", "--output", "probs", "--format", "json", "--precision", "single")
+	out, _, err := runBorn(t, "", "run", "../../examples/testdata/teleport.qasm", "--print", "probs", "--format", "json", "--precision", "single")
 	if err != nil {
 		t.Fatal(err)
 	}
