@@ -6,15 +6,16 @@ package figures
 
 import (
 	"fmt"
-	"image"
 	"image/color"
 	"image/png"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -41,10 +42,10 @@ func line(h []bornmachine.Record, value func(bornmachine.Record) float64) plotte
 	return xys
 }
 
-func logPanel(title, ylabel string, xys plotter.XYs, c color.Color) (*plot.Plot, error) {
+func logPanel(title, xlabel, ylabel string, xys plotter.XYs, c color.Color) (*plot.Plot, error) {
 	p := plot.New()
 	p.Title.Text = title
-	p.X.Label.Text = "step"
+	p.X.Label.Text = xlabel
 	p.X.Tick.Marker = intTicks{}
 	p.Y.Label.Text = ylabel
 	p.Add(plotter.NewGrid())
@@ -63,19 +64,59 @@ func logPanel(title, ylabel string, xys plotter.XYs, c color.Color) (*plot.Plot,
 }
 
 // LogTicks marks a logarithmic axis at powers of ten, labelled 1e-05,
-// 0.001, 1, 100 ..., without the rounding noise of plot.LogTicks.
+// 0.001, 1, 100 ..., without the rounding noise of plot.LogTicks. When
+// fewer than two powers of ten fall inside the range (a curve between 2.6
+// and 4.1, say), it labels the 1-2-5 multiples inside it, or every integer
+// multiple of a power of ten, or finally evenly spaced values, so that
+// every log axis carries at least two labelled ticks.
 type LogTicks struct{}
 
 // Ticks returns the ticks between min and max.
 func (LogTicks) Ticks(min, max float64) []plot.Tick {
-	ts := plot.LogTicks{Prec: -1}.Ticks(min, max)
-	for i := range ts {
-		if ts[i].Label != "" {
-			e := math.Round(math.Log10(ts[i].Value))
-			ts[i].Label = strconv.FormatFloat(math.Pow(10, e), 'g', -1, 64)
+	if !(min > 0) || !(max >= min) || math.IsInf(max, 0) {
+		return nil
+	}
+	lo := int(math.Floor(math.Log10(min) + 1e-9))
+	hi := int(math.Ceil(math.Log10(max) - 1e-9))
+	inside := func(v float64) bool { return v >= min*(1-1e-9) && v <= max*(1+1e-9) }
+	// Candidate labels by increasing density: mantissas 1; 1, 2, 5; 1..9.
+	for _, mant := range [][]int{{1}, {1, 2, 5}, {1, 2, 3, 4, 5, 6, 7, 8, 9}} {
+		var ts []plot.Tick
+		labelled := 0
+		for e := lo; e <= hi; e++ {
+			for m := 1; m <= 9; m++ {
+				if e == hi && m > 1 {
+					break
+				}
+				t := plot.Tick{Value: math.Pow(10, float64(e)) * float64(m)}
+				if slices.Contains(mant, m) {
+					t.Label = decimal(m, e)
+					if inside(t.Value) {
+						labelled++
+					}
+				}
+				ts = append(ts, t)
+			}
+		}
+		if labelled >= 2 {
+			return ts
 		}
 	}
-	return ts
+	// A range narrower than two neighbouring integer multiples of a power of
+	// ten: evenly spaced labels, as on a linear axis.
+	var out []plot.Tick
+	for _, t := range (plot.DefaultTicks{}).Ticks(min, max) {
+		if t.Value > 0 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// decimal formats m * 10^e without rounding noise (3e-05, 0.002, 40).
+func decimal(m, e int) string {
+	v, _ := strconv.ParseFloat(fmt.Sprintf("%de%d", m, e), 64)
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // intTicks labels an axis of whole numbers (steps) without decimals.
@@ -94,13 +135,17 @@ func (intTicks) Ticks(min, max float64) []plot.Tick {
 // LossPlot writes a PNG of two panels: the loss (named lossName) and
 // KL(data || model) against the training step, both on log scales
 // (non-positive values, which a sampled MMD estimate can take, are left
-// out).
-func LossPlot(w io.Writer, h []bornmachine.Record, lossName string) error {
-	top, err := logPanel("training loss ("+lossName+")", lossName, line(h, func(r bornmachine.Record) float64 { return r.Loss }), blue)
+// out). xlabel names the unit of Record.Step ("" means "step"; an MPS Born
+// machine counts two-site sweeps).
+func LossPlot(w io.Writer, h []bornmachine.Record, lossName, xlabel string) error {
+	if xlabel == "" {
+		xlabel = "step"
+	}
+	top, err := logPanel("training loss ("+lossName+")", xlabel, lossName, line(h, func(r bornmachine.Record) float64 { return r.Loss }), blue)
 	if err != nil {
 		return err
 	}
-	bottom, err := logPanel("KL(data || model)", "KL (nats)", line(h, func(r bornmachine.Record) float64 { return r.KL }), orange)
+	bottom, err := logPanel("KL(data || model)", xlabel, "KL (nats)", line(h, func(r bornmachine.Record) float64 { return r.KL }), orange)
 	if err != nil {
 		return err
 	}
@@ -121,14 +166,20 @@ const (
 	TopStates    = 40
 )
 
-// DistributionPlot writes a PNG bar chart of the model's probabilities p
-// (2^n of them) beside the data's: every state when there are at most 64,
+// DistributionPlot writes a PNG of the model's probabilities p (2^n of
+// them) beside the data's. Data that are numbers (bornmachine.Integer, the
+// discretised Gaussians) are drawn against the integer x = 0 ... 2^n - 1,
+// the model as a line over the data's bars. Other data are a bar chart of
+// states labelled q[n-1]...q[0]: every state when there are at most 64,
 // otherwise the 40 states most probable under the model or the data, most
-// probable first. States are labelled q[n-1]...q[0].
+// probable first, as the title says.
 func DistributionPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error {
 	n := data.Bits
 	if len(p) != 1<<uint(n) {
 		return fmt.Errorf("figures: %d probabilities for %d-bit data", len(p), n)
+	}
+	if data.Metric == bornmachine.Integer {
+		return integerPlot(w, data, p)
 	}
 	var states []uint64
 	title := "model and data distributions"
@@ -157,7 +208,7 @@ func DistributionPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error
 		if len(states) > TopStates {
 			states = states[:TopStates]
 		}
-		title = fmt.Sprintf("the %d most probable states", len(states))
+		title = fmt.Sprintf("the %d most probable of the %d states (by model or data probability)", len(states), len(p))
 	}
 	model := make(plotter.Values, len(states))
 	target := make(plotter.Values, len(states))
@@ -204,24 +255,132 @@ func DistributionPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error
 	return err
 }
 
+// integerPlot draws the distributions of numeric data against the integer
+// x: the data as bars, the model as a line through its probabilities.
+func integerPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error {
+	plt := plot.New()
+	plt.Title.Text = fmt.Sprintf("model and data distributions over x = 0 ... %d", len(p)-1)
+	plt.X.Label.Text = fmt.Sprintf("x (the %d bits read as an integer)", data.Bits)
+	plt.X.Tick.Marker = intTicks{}
+	plt.Y.Label.Text = "probability"
+	plt.Add(plotter.NewGrid())
+	target := make(plotter.XYs, len(p))
+	model := make(plotter.XYs, len(p))
+	var top float64
+	for x := range p {
+		target[x] = plotter.XY{X: float64(x), Y: data.Prob(uint64(x))}
+		model[x] = plotter.XY{X: float64(x), Y: p[x]}
+		top = max(top, target[x].Y, p[x])
+	}
+	// The data as a histogram: a filled step line, one step per integer.
+	steps := make(plotter.XYs, 0, 2*len(p)+2)
+	steps = append(steps, plotter.XY{X: -0.5, Y: 0})
+	for _, t := range target {
+		steps = append(steps, plotter.XY{X: t.X - 0.5, Y: t.Y}, plotter.XY{X: t.X + 0.5, Y: t.Y})
+	}
+	steps = append(steps, plotter.XY{X: float64(len(p)) - 0.5, Y: 0})
+	hist, err := plotter.NewLine(steps)
+	if err != nil {
+		return err
+	}
+	hist.Color = orange
+	hist.FillColor = color.RGBA{R: 255, G: 200, B: 150, A: 255}
+	hist.Width = vg.Points(0.8)
+	line, err := plotter.NewLine(model)
+	if err != nil {
+		return err
+	}
+	line.Color, line.Width = blue, vg.Points(1.5)
+	plt.Add(hist, line)
+	plt.Legend.Add("data", hist)
+	plt.Legend.Add("model", line)
+	plt.Legend.Top = true
+	plt.X.Min, plt.X.Max = -0.5, float64(len(p))-0.5
+	plt.Y.Min, plt.Y.Max = 0, 1.2*top // headroom for the legend
+	wt, err := plt.WriterTo(vg.Points(760), vg.Points(420), "png")
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
+}
+
+// Grid is the layout of SampleGrid in pixels: every image pixel is a
+// Pix x Pix square, each sample is framed by a Frame-wide border, samples
+// are Gap apart, PerRow to a row, and the key (when there is one) is a
+// strip of height Key at the bottom.
+type Grid struct {
+	Pix, Frame, Gap, PerRow, GridRows, Key int
+	W, H                                   int
+}
+
+// GridLayout returns the layout SampleGrid uses for n samples of rows x
+// cols images: pixel cells of 24 px for images up to 8 pixels a side
+// (smaller for larger images, never below 6 px), in a grid about as wide
+// as it is tall.
+func GridLayout(n, rows, cols int, key bool) Grid {
+	g := Grid{Pix: max(6, min(24, 192/max(rows, cols))), Frame: 3, Gap: 10}
+	per := int(math.Ceil(math.Sqrt(float64(n) * float64(rows) / float64(cols))))
+	g.PerRow = max(1, min(per, n))
+	g.GridRows = (n + g.PerRow - 1) / g.PerRow
+	cw, ch := cols*g.Pix+2*g.Frame, rows*g.Pix+2*g.Frame
+	g.W, g.H = g.Gap+g.PerRow*(cw+g.Gap), g.Gap+g.GridRows*(ch+g.Gap)
+	if key {
+		g.Key = 44
+		g.H += g.Key
+	}
+	return g
+}
+
+// Origin returns the top-left corner of sample k's frame.
+func (g Grid) Origin(k, rows, cols int) (x, y int) {
+	cw, ch := cols*g.Pix+2*g.Frame, rows*g.Pix+2*g.Frame
+	return g.Gap + (k%g.PerRow)*(cw+g.Gap), g.Gap + (k/g.PerRow)*(ch+g.Gap)
+}
+
+var (
+	gridBackground = color.RGBA{R: 236, G: 236, B: 236, A: 255}
+	gridValid      = color.RGBA{R: 150, G: 150, B: 150, A: 255}
+	gridInvalid    = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+)
+
 // SampleGrid writes a PNG of sampled images in a grid, like the paper's
 // figure of bars-and-stripes samples: sample x is a rows x cols image whose
-// pixel (i,j) is bit i*cols+j of x (1 black, 0 white). When valid is not
-// nil, samples it rejects get a red frame.
-func SampleGrid(w io.Writer, samples []uint64, rows, cols int, valid func(uint64) bool) error {
+// pixel (i,j) is bit i*cols+j of x (1 black, 0 white), drawn as a square
+// of GridLayout's Pix pixels. When valid is not nil, samples it rejects get
+// a red frame and the others a grey one, and a key under the grid says
+// what red means: invalid describes the rejected samples ("not a
+// bars-and-stripes pattern"), followed by how many of the samples it
+// rejects.
+func SampleGrid(w io.Writer, samples []uint64, rows, cols int, valid func(uint64) bool, invalid string) error {
 	if rows < 1 || cols < 1 || rows*cols > 64 {
 		return fmt.Errorf("figures: image shape %dx%d", rows, cols)
 	}
 	if len(samples) == 0 {
 		return fmt.Errorf("figures: no samples to draw")
 	}
-	const pix, gap, frame = 8, 6, 2
-	per := int(math.Ceil(math.Sqrt(float64(len(samples)) * float64(rows) / float64(cols))))
-	per = max(1, min(per, len(samples)))
-	gridRows := (len(samples) + per - 1) / per
-	cw, ch := cols*pix+2*frame, rows*pix+2*frame
-	W, H := gap+per*(cw+gap), gap+gridRows*(ch+gap)
-	img := image.NewRGBA(image.Rect(0, 0, W, H))
+	g := GridLayout(len(samples), rows, cols, valid != nil)
+	face := font.DefaultCache.Lookup(plot.DefaultFont, vg.Points(13))
+	var keyValid, keyInvalid string
+	if valid != nil {
+		bad := 0
+		for _, s := range samples {
+			if !valid(s) {
+				bad++
+			}
+		}
+		if invalid == "" {
+			invalid = "rejected"
+		}
+		keyInvalid = fmt.Sprintf("red frame: %s (%d of %d samples)", invalid, bad, len(samples))
+		keyValid = fmt.Sprintf("grey frame: valid (%d of %d)", len(samples)-bad, len(samples))
+		need := int(math.Ceil(float64(face.Width(keyInvalid)+face.Width(keyValid)))) + 3*g.Gap + 2*24 + 40
+		g.W = max(g.W, need)
+	}
+	// Text goes through a vg canvas at 72 dpi, one point per pixel (y grows
+	// upwards there); the cells are then set pixel by pixel.
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(g.W), vg.Length(g.H)), vgimg.UseDPI(72), vgimg.UseBackgroundColor(gridBackground))
+	img := c.Image()
 	fill := func(x0, y0, x1, y1 int, c color.Color) {
 		for y := y0; y < y1; y++ {
 			for x := x0; x < x1; x++ {
@@ -229,14 +388,12 @@ func SampleGrid(w io.Writer, samples []uint64, rows, cols int, valid func(uint64
 			}
 		}
 	}
-	fill(0, 0, W, H, color.RGBA{R: 236, G: 236, B: 236, A: 255})
-	red := color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	cw, ch := cols*g.Pix+2*g.Frame, rows*g.Pix+2*g.Frame
 	for k, s := range samples {
-		x0 := gap + (k%per)*(cw+gap)
-		y0 := gap + (k/per)*(ch+gap)
-		border := color.Color(color.RGBA{R: 160, G: 160, B: 160, A: 255})
+		x0, y0 := g.Origin(k, rows, cols)
+		border := gridValid
 		if valid != nil && !valid(s) {
-			border = red
+			border = gridInvalid
 		}
 		fill(x0, y0, x0+cw, y0+ch, border)
 		for i := range rows {
@@ -245,10 +402,30 @@ func SampleGrid(w io.Writer, samples []uint64, rows, cols int, valid func(uint64
 				if s>>uint(i*cols+j)&1 == 1 {
 					c = color.Black
 				}
-				px, py := x0+frame+j*pix, y0+frame+i*pix
-				fill(px, py, px+pix, py+pix, c)
+				px, py := x0+g.Frame+j*g.Pix, y0+g.Frame+i*g.Pix
+				fill(px, py, px+g.Pix, py+g.Pix, c)
 			}
 		}
 	}
-	return png.Encode(w, img)
+	if valid == nil {
+		return png.Encode(w, img)
+	}
+	// The key: a swatch of each frame colour and what it means.
+	const sw = 18
+	top := g.H - g.Key + (g.Key-sw)/2
+	swatch := func(x int, c color.Color) {
+		fill(x, top, x+sw, top+sw, c)
+		fill(x+g.Frame, top+g.Frame, x+sw-g.Frame, top+sw-g.Frame, color.White)
+	}
+	x := g.Gap
+	swatch(x, gridInvalid)
+	xText1 := x + sw + 8
+	x = xText1 + int(math.Ceil(float64(face.Width(keyInvalid)))) + 3*g.Gap
+	swatch(x, gridValid)
+	xText2 := x + sw + 8
+	c.SetColor(color.Black)
+	base := vg.Length(g.H-top-sw) + 4 // baseline, from the bottom edge
+	c.FillString(face, vg.Point{X: vg.Length(xText1), Y: base}, keyInvalid)
+	c.FillString(face, vg.Point{X: vg.Length(xText2), Y: base}, keyValid)
+	return png.Encode(w, c.Image())
 }

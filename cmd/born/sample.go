@@ -102,7 +102,7 @@ func runSample(opts *sampleOptions) error {
 		}
 		valid := func(x uint64) bool { return data.Prob(x) > 0 }
 		if err := atomicfile.Write(opts.file, func(w io.Writer) error {
-			return figures.SampleGrid(w, draw, data.Rows, data.Cols, valid)
+			return figures.SampleGrid(w, draw, data.Rows, data.Cols, valid, fmt.Sprintf("not one of the %d %s patterns", len(data.States), data.Spec))
 		}); err != nil {
 			return err
 		}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"born/bornmachine/figures"
 )
 
 func sample(t *testing.T, args ...string) (string, error) {
@@ -101,8 +103,10 @@ func TestSample(t *testing.T) {
 	}
 	defer f.Close()
 	cfg, err := png.DecodeConfig(f)
-	// 16 images of 2x2 pixels drawn 8 px each with 2 px frames and 6 px gaps: 4 per row.
-	if err != nil || cfg.Width != 6+4*(20+6) || !strings.Contains(out, "16 samples of 2x2 images") {
+	// 16 images of 2x2 pixels, 4 per row, each pixel a cell of at least
+	// 24 px, with a key under the grid.
+	g := figures.GridLayout(16, 2, 2, true)
+	if err != nil || g.Pix < 24 || g.PerRow != 4 || cfg.Width < g.W || cfg.Height != g.H || !strings.Contains(out, "16 samples of 2x2 images") {
 		t.Errorf("png: %v %dx%d, %q", err, cfg.Width, cfg.Height, out)
 	}
 }

@@ -251,7 +251,11 @@ func writePlots(run *bornmachine.Run) error {
 	}
 	if len(run.History) > 0 {
 		if err := atomicfile.Write(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
-			return figures.LossPlot(w, run.History, run.Spec.Loss)
+			unit := "step"
+			if run.Spec.Optimizer == bornmachine.OptSweep {
+				unit = "sweep (two-site MPS sweeps)"
+			}
+			return figures.LossPlot(w, run.History, run.Spec.Loss, unit)
 		}); err != nil {
 			return err
 		}
