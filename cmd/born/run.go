@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -10,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -549,102 +549,237 @@ func printCounts[S sim.State[S]](opts *runOptions, c *circuit.Circuit, l *circui
 	} else {
 		what = "qubits " + lay.header + " (the circuit measures nothing; every qubit measured at the end)"
 	}
+	note := ""
+	if !measured {
+		note = lay.note
+	}
+	return writeCounts(opts, lay.bits(), nbits, order, what, note, keys, labels, counts, acc)
+}
+
+// writeCounts prints counts in the order of keys (sorted by label), each
+// under its label, streamed. what and note go in the text header.
+func writeCounts(opts *runOptions, qubits, nbits int, order []string, what, note string,
+	keys []string, labels map[string]string, counts map[string]int, acc *mpsAccount) error {
 	if opts.format == "json" {
-		m := make(map[string]int, len(counts))
-		for _, k := range keys {
-			m[labels[k]] = counts[k]
-		}
-		return writeJSON(opts.out, struct {
+		return writeJSONStream(opts.out, struct {
 			Qubits   int            `json:"qubits"`
 			Clbits   int            `json:"clbits"`
 			BitOrder []string       `json:"bit_order"`
 			Shots    int            `json:"shots"`
 			Seed     uint64         `json:"seed"`
-			Counts   map[string]int `json:"counts"`
+			Counts   streamedObject `json:"counts"`
 			engineStats
-		}{lay.bits(), nbits, order, opts.shots, opts.seed, m, acc.json()})
+		}{qubits, nbits, order, opts.shots, opts.seed, streamedObject{}, acc.json()}, func(o *jsonObject) error {
+			for _, k := range keys {
+				o.key([]byte(labels[k]))
+				o.int(counts[k])
+				if err := o.end(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	fmt.Fprintf(opts.out, "# %d shots, seed %d; %s\n", opts.shots, opts.seed, what)
-	if !measured {
-		fmt.Fprint(opts.out, lay.note)
-	}
-	fmt.Fprint(opts.out, acc.text())
-	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	bw := bufio.NewWriterSize(opts.out, streamBufSize)
+	fmt.Fprintf(bw, "# %d shots, seed %d; %s\n", opts.shots, opts.seed, what)
+	bw.WriteString(note)
+	bw.WriteString(acc.text())
+	freq := func(k string) float64 { return float64(counts[k]) / float64(opts.shots) }
+	var wl, wc, wf int
 	for _, k := range keys {
-		fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", labels[k], counts[k], float64(counts[k])/float64(opts.shots))
+		wl = max(wl, len(labels[k]))
+		wc = max(wc, len(strconv.Itoa(counts[k])))
+		wf = max(wf, fixedWidth(freq(k), 4, false))
 	}
-	return tw.Flush()
+	t := newTextTable(bw, wl, wc, wf)
+	for _, k := range keys {
+		t.cells = append(t.cells, labels[k]...)
+		t.endCell()
+		t.cells = strconv.AppendInt(t.cells, int64(counts[k]), 10)
+		t.endCell()
+		t.cells = appendFixed(t.cells, freq(k), 4, false)
+		t.endCell()
+		if err := t.endRow(); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }
 
 const probFloor = 1e-14
 
-// printProbs prints the probabilities of the simulated basis states under
-// their listed bitstrings.
+// printProbs prints the probabilities of the simulated basis states above
+// probFloor under their listed bitstrings, streamed in index order (which
+// is the order of the listed bitstrings: lay.index is increasing).
 func printProbs(opts *runOptions, lay *qubitLayout, probs []float64, acc *mpsAccount) error {
 	n := lay.bits()
+	keep := func(p float64) bool { return p > probFloor }
 	if opts.format == "json" {
-		m := map[string]float64{}
-		for i, p := range probs {
-			if p > probFloor {
-				m[circuit.FormatBits(lay.index(uint64(i)), n)] = p
+		for _, p := range probs {
+			if err := checkJSONFloat(p); keep(p) && err != nil {
+				return err
 			}
 		}
-		return writeJSON(opts.out, struct {
-			Qubits        int                `json:"qubits"`
-			BitOrder      []string           `json:"bit_order"`
-			Probabilities map[string]float64 `json:"probabilities"`
+		return writeJSONStream(opts.out, struct {
+			Qubits        int            `json:"qubits"`
+			BitOrder      []string       `json:"bit_order"`
+			Probabilities streamedObject `json:"probabilities"`
 			engineStats
-		}{n, lay.order(), m, acc.json()})
+		}{n, lay.order(), streamedObject{}, acc.json()}, func(o *jsonObject) error {
+			key := make([]byte, 0, n)
+			for i, p := range probs {
+				if keep(p) {
+					o.key(appendBits(key[:0], lay.index(uint64(i)), n))
+					o.float(p)
+					if err := o.end(); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
 	}
-	fmt.Fprintf(opts.out, "# exact probabilities of qubits %s (entries above %g)\n", lay.header, probFloor)
-	fmt.Fprint(opts.out, lay.note, acc.text())
-	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	for i, p := range probs {
-		if p > probFloor {
-			fmt.Fprintf(tw, "%s\t%.12f\t\n", circuit.FormatBits(lay.index(uint64(i)), n), p)
+	bw := bufio.NewWriterSize(opts.out, streamBufSize)
+	fmt.Fprintf(bw, "# exact probabilities of qubits %s (entries above %g)\n", lay.header, probFloor)
+	bw.WriteString(lay.note)
+	bw.WriteString(acc.text())
+	wp := 0
+	for _, p := range probs {
+		if keep(p) {
+			wp = max(wp, fixedWidth(p, 12, false))
 		}
 	}
-	return tw.Flush()
+	t := newTextTable(bw, n, wp)
+	for i, p := range probs {
+		if keep(p) {
+			t.cells = appendBits(t.cells, lay.index(uint64(i)), n)
+			t.endCell()
+			t.cells = appendFixed(t.cells, p, 12, false)
+			t.endCell()
+			if err := t.endRow(); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
 }
 
-// printAmps prints amplitudes: of every simulated basis state when states
-// is nil, else of the named states.
+// printAmps prints amplitudes, streamed: of every simulated basis state in
+// index order when states is nil, else of the named states.
 func printAmps(opts *runOptions, lay *qubitLayout, states []string, amps []complex128, acc *mpsAccount) error {
 	n := lay.bits()
-	name := func(i int) string {
+	appendName := func(b []byte, i int) []byte {
 		if states != nil {
-			return states[i]
+			return append(b, states[i]...)
 		}
-		return circuit.FormatBits(lay.index(uint64(i)), n)
+		return appendBits(b, lay.index(uint64(i)), n)
 	}
 	keep := func(a complex128) bool {
 		return states != nil || real(a)*real(a)+imag(a)*imag(a) > probFloor*probFloor
 	}
 	if opts.format == "json" {
-		m := map[string][2]float64{}
-		for i, a := range amps {
-			if keep(a) {
-				m[name(i)] = [2]float64{real(a), imag(a)}
+		for _, a := range amps {
+			if !keep(a) {
+				continue
+			}
+			if err := checkJSONFloat(real(a)); err != nil {
+				return err
+			}
+			if err := checkJSONFloat(imag(a)); err != nil {
+				return err
 			}
 		}
-		return writeJSON(opts.out, struct {
-			Qubits     int                   `json:"qubits"`
-			BitOrder   []string              `json:"bit_order"`
-			Amplitudes map[string][2]float64 `json:"amplitudes"`
+		// JSON object members are sorted and unique: named states in
+		// sorted order, the last of equal names winning, as in a map.
+		var order []int
+		if states != nil {
+			order = make([]int, len(states))
+			for i := range order {
+				order[i] = i
+			}
+			sort.SliceStable(order, func(i, j int) bool { return states[order[i]] < states[order[j]] })
+			u := order[:0]
+			for i, k := range order {
+				if i+1 < len(order) && states[order[i+1]] == states[k] {
+					continue
+				}
+				u = append(u, k)
+			}
+			order = u
+		}
+		return writeJSONStream(opts.out, struct {
+			Qubits     int            `json:"qubits"`
+			BitOrder   []string       `json:"bit_order"`
+			Amplitudes streamedObject `json:"amplitudes"`
 			engineStats
-		}{n, lay.order(), m, acc.json()})
+		}{n, lay.order(), streamedObject{}, acc.json()}, func(o *jsonObject) error {
+			key := make([]byte, 0, n)
+			member := func(i int) error {
+				if !keep(amps[i]) {
+					return nil
+				}
+				o.key(appendName(key[:0], i))
+				o.pair(real(amps[i]), imag(amps[i]))
+				return o.end()
+			}
+			if order != nil {
+				for _, i := range order {
+					if err := member(i); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			for i := range amps {
+				if err := member(i); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 	}
-	fmt.Fprintf(opts.out, "# amplitudes of qubits %s (global phase included)\n", lay.header)
-	fmt.Fprint(opts.out, lay.note, acc.text())
-	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "state\tre\tim\t|a|^2\t\n")
+	bw := bufio.NewWriterSize(opts.out, streamBufSize)
+	fmt.Fprintf(bw, "# amplitudes of qubits %s (global phase included)\n", lay.header)
+	bw.WriteString(lay.note)
+	bw.WriteString(acc.text())
+	ws, wr, wi, wp := len("state"), len("re"), len("im"), len("|a|^2")
+	for i, a := range amps {
+		if keep(a) {
+			if states != nil {
+				ws = max(ws, len(states[i]))
+			} else {
+				ws = max(ws, n)
+			}
+			wr = max(wr, fixedWidth(real(a), 12, true))
+			wi = max(wi, fixedWidth(imag(a), 12, true))
+			wp = max(wp, fixedWidth(real(a)*real(a)+imag(a)*imag(a), 12, false))
+		}
+	}
+	t := newTextTable(bw, ws, wr, wi, wp)
+	for _, h := range []string{"state", "re", "im", "|a|^2"} {
+		t.cells = append(t.cells, h...)
+		t.endCell()
+	}
+	if err := t.endRow(); err != nil {
+		return err
+	}
 	for i, a := range amps {
 		if keep(a) {
 			p := real(a)*real(a) + imag(a)*imag(a)
-			fmt.Fprintf(tw, "%s\t%+.12f\t%+.12f\t%.12f\t\n", name(i), real(a), imag(a), p)
+			t.cells = appendName(t.cells, i)
+			t.endCell()
+			t.cells = appendFixed(t.cells, real(a), 12, true)
+			t.endCell()
+			t.cells = appendFixed(t.cells, imag(a), 12, true)
+			t.endCell()
+			t.cells = appendFixed(t.cells, p, 12, false)
+			t.endCell()
+			if err := t.endRow(); err != nil {
+				return err
+			}
 		}
 	}
-	return tw.Flush()
+	return bw.Flush()
 }
 
 func qubitOrder(n int) string {
