@@ -30,30 +30,42 @@ type shiftOptions struct {
 	shots   int    // 0: exact probabilities
 	seed    uint64 // with step, seeds every sampled run
 	step    int
+	sv      *svShift // the state-vector workspace, or nil
 }
 
-// shiftGrad returns dL/dv for every occurrence by the parameter-shift rule:
-// for each term, the state before the occurrence's block (kept from a
-// running prefix, never recomputed) goes through the shifted block and the
-// rest of the circuit, and g is averaged over the result, exactly or over
-// shots samples. Work is split into contiguous block ranges of equal cost,
-// one per worker; each value is computed by one worker with the same
-// operations whatever the split, so the result does not depend on the
-// number of workers.
+// shiftGrad returns dL/dv for every occurrence by the parameter-shift rule.
+// On the state vector it shares the prefix and suffix of the shifted
+// circuits (see svShift; opt.sv, if set, is a workspace whose forward pass
+// ran at ev). On other engines, for each term, the state before the
+// occurrence's block (kept from a running prefix, never recomputed) goes
+// through the shifted block and the rest of the circuit, and g is averaged
+// over the result, exactly or over shots samples; work is split into
+// contiguous block ranges of equal cost, one per worker. Either way each
+// value is computed by one worker with the same operations whatever the
+// split, so the result does not depend on the number of workers.
 func (pr *program) shiftGrad(eng Engine, ev *evaluation, g []float64, opt shiftOptions) ([]float64, error) {
 	if err := pr.gradientError(true); err != nil {
 		return nil, err
 	}
-	dv := make([]float64, len(pr.occs))
 	if len(pr.occs) == 0 {
-		return dv, nil
+		return make([]float64, 0), nil
 	}
+	if _, ok := eng.(svEngine); ok {
+		s := opt.sv
+		if s == nil || s.ev != ev {
+			if s == nil {
+				s = newSVShift(pr, opt.workers)
+			}
+			if _, err := s.forward(ev); err != nil {
+				return nil, err
+			}
+		}
+		return s.grad(g, opt)
+	}
+	dv := make([]float64, len(pr.occs))
 	workers := opt.workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
-	}
-	if _, ok := eng.(svEngine); ok {
-		pr.prepareSV(ev) // shared, read-only, by every worker's runs
 	}
 	ranges := pr.splitWork(workers)
 	errs := make([]error, len(ranges))
@@ -132,11 +144,6 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 	}
 	pr.apply(pre, ev, 0, lo)
 	work := pre.Clone()
-	// On the state vector: the shifted blocks are prepared into one
-	// reused Gate, and the exact expectation of g is read off the state
-	// without building the probability vector.
-	sv, isSV := work.(svState)
-	var sg statevector.Gate[float64]
 	var rng *rand.Rand
 	var pcg *rand.PCG
 	if opt.shots > 0 {
@@ -154,24 +161,16 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 					return err
 				}
 				work.CopyFrom(pre)
-				if isSV {
-					sg.Set(pr.n, pr.withMember(ev, b, o.member, m), bl.targets, bl.controls, bl.ctrlState)
-					sv.ApplyGate(&sg)
-				} else {
-					work.Apply(pr.withMember(ev, b, o.member, m), bl.targets, bl.controls, bl.ctrlState)
-				}
+				work.Apply(pr.withMember(ev, b, o.member, m), bl.targets, bl.controls, bl.ctrlState)
 				pr.apply(work, ev, b+1, len(pr.blocks))
 				var f float64
-				switch {
-				case opt.shots > 0:
+				if opt.shots > 0 {
 					pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
 					for _, x := range work.Sample(opt.shots, rng) {
 						f += g[x]
 					}
 					f /= float64(opt.shots)
-				case isSV:
-					f = sv.ExpectDiag(g) // the sum below, bit for bit
-				default:
+				} else {
 					for x, p := range work.Probabilities() {
 						f += g[x] * p
 					}

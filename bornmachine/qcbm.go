@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"path/filepath"
+	"sync/atomic"
 
 	"born/circuit"
 	"born/qasm"
@@ -280,6 +281,16 @@ type qcbmObjective struct {
 	loss Loss
 	mmd  *MMDLoss // set when sampling
 	cfg  ObjectiveConfig
+	sv   atomic.Pointer[svShift] // the shift gradient's workspace, when idle
+}
+
+// svWork takes the objective's state-vector shift workspace, or makes one
+// (the first time, or when another Eval holds it).
+func (o *qcbmObjective) svWork() *svShift {
+	if s := o.sv.Swap(nil); s != nil {
+		return s
+	}
+	return newSVShift(o.m.prog, o.cfg.Workers)
 }
 
 func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error) {
@@ -288,8 +299,21 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error
 	if err != nil {
 		return Evaluation{}, err
 	}
-	st, err := o.m.runOn(o.m.engine, ev)
-	if err != nil {
+	// The state-vector shift gradient keeps states of its forward pass:
+	// run it now, for the loss too.
+	var sv *svShift
+	if _, ok := o.m.engine.(svEngine); ok && grad != nil && o.cfg.Grad == GradShift {
+		sv = o.svWork()
+		defer o.sv.Store(sv)
+	}
+	var st State
+	if sv != nil {
+		psi, err := sv.forward(ev)
+		if err != nil {
+			return Evaluation{}, err
+		}
+		st = svState{psi}
+	} else if st, err = o.m.runOn(o.m.engine, ev); err != nil {
 		return Evaluation{}, err
 	}
 	p := st.Probabilities()
@@ -314,7 +338,7 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error
 	if o.cfg.Grad == GradAdjoint {
 		dv, err = pr.adjointGrad(ev, st.(svState).State, g)
 	} else {
-		dv, err = pr.shiftGrad(o.m.engine, ev, g, shiftOptions{workers: o.cfg.Workers, shots: o.cfg.Shots, seed: o.cfg.Seed, step: step})
+		dv, err = pr.shiftGrad(o.m.engine, ev, g, shiftOptions{workers: o.cfg.Workers, shots: o.cfg.Shots, seed: o.cfg.Seed, step: step, sv: sv})
 	}
 	if err != nil {
 		return Evaluation{}, err

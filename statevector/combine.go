@@ -22,15 +22,32 @@ func (s *Vector[T]) Combine(c []complex128, vs []*Vector[T]) {
 		}
 	}
 	L := lanes[T]()
+	var acc [2 * 16]float64 // one block's (re, im) sums; L <= 16
 	for b := 0; b < len(s.data); b += 2 * L {
-		for j := range L {
-			var re, im float64
-			for k, v := range vs {
-				xr, xi := float64(v.data[b+j]), float64(v.data[b+L+j])
-				re += real(c[k])*xr - imag(c[k])*xi
-				im += real(c[k])*xi + imag(c[k])*xr
+		re, im := acc[:L], acc[L:2*L]
+		for k, v := range vs {
+			cr, ci := real(c[k]), imag(c[k])
+			xr, xi := v.data[b:b+L], v.data[b+L:b+2*L]
+			xr, xi = xr[:len(re)], xi[:len(re)]
+			if k == 0 {
+				for j := range re {
+					re[j] = cr*float64(xr[j]) - ci*float64(xi[j])
+					im[j] = cr*float64(xi[j]) + ci*float64(xr[j])
+				}
+				continue
 			}
-			s.data[b+j], s.data[b+L+j] = T(re), T(im)
+			for j := range re {
+				re[j] += cr*float64(xr[j]) - ci*float64(xi[j])
+				im[j] += cr*float64(xi[j]) + ci*float64(xr[j])
+			}
+		}
+		if len(vs) == 0 {
+			clear(acc[:2*L])
+		}
+		or, oi := s.data[b:b+L], s.data[b+L:b+2*L]
+		or, oi = or[:len(re)], oi[:len(re)]
+		for j := range re {
+			or[j], oi[j] = T(re[j]), T(im[j])
 		}
 	}
 }
