@@ -21,7 +21,8 @@ type benchOptions struct {
 	fuse        int
 	threads     int
 	cycles      int
-	json        bool
+	json        bool // the old --json, hidden: --format json
+	format      string
 	maxMemory   string
 	minTime     time.Duration
 	baseline    bool
@@ -48,10 +49,16 @@ as a fraction of an in-place read+write stream measured first, and the time
 on itsubaki/q v0.0.11 with the speedup. Times are the best of several runs.`,
 		Example: `  born bench --qubits 16,20,24 --precision single,double
   born bench --qubits 24 --circuits random --cycles 20 --threads 2
-  born bench --qubits 30 --precision single --circuits 1q,h --max-memory 12GiB --json`,
+  born bench --qubits 30 --precision single --circuits 1q,h --max-memory 12GiB --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.out, opts.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
+			if opts.json {
+				if cmd.Flags().Changed("format") && opts.format != "json" {
+					return fmt.Errorf("--json and --format %s disagree: give --format", opts.format)
+				}
+				opts.format = "json"
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -65,7 +72,9 @@ on itsubaki/q v0.0.11 with the speedup. Times are the best of several runs.`,
 	f.IntVar(&opts.fuse, "fuse", -1, fmt.Sprintf("gate fusion limit in qubits, 0 to %d (0: none; -1: the default for the precision)", statevector.MaxFuse))
 	f.IntVar(&opts.threads, "threads", 0, "workers per state (0: all cores for large states)")
 	f.IntVar(&opts.cycles, "cycles", 20, "cycles of the random circuit")
-	f.BoolVar(&opts.json, "json", false, "print the report as JSON")
+	f.StringVar(&opts.format, "format", "text", "report format: text or json")
+	f.BoolVar(&opts.json, "json", false, "the report as JSON (old spelling of --format json)")
+	_ = f.MarkHidden("json")
 	f.StringVar(&opts.maxMemory, "max-memory", "", "largest state to allocate, e.g. 12GiB (default: half of physical memory)")
 	f.DurationVar(&opts.minTime, "min-time", 300*time.Millisecond, "time each measurement at least this long")
 	f.BoolVar(&opts.baseline, "baseline", true, "also run the circuits on itsubaki/q v0.0.11")
@@ -76,6 +85,9 @@ on itsubaki/q v0.0.11 with the speedup. Times are the best of several runs.`,
 }
 
 func runBench(opts *benchOptions) error {
+	if opts.format != "text" && opts.format != "json" {
+		return fmt.Errorf("--format %q: use text or json", opts.format)
+	}
 	cfg := bench.Config{Fuse: opts.fuse, Threads: opts.threads, Cycles: opts.cycles, MinTime: opts.minTime,
 		Baseline: opts.baseline, BaselineMaxQubits: opts.baselineMax, BandwidthQubits: opts.bandwidthN, Seed: opts.seed}
 	var err error
@@ -113,7 +125,7 @@ func runBench(opts *benchOptions) error {
 	if err != nil {
 		return err
 	}
-	if opts.json {
+	if opts.format == "json" {
 		return rep.WriteJSON(opts.out)
 	}
 	return rep.WriteText(opts.out)

@@ -23,7 +23,7 @@ type compareOptions struct {
 	seeds  int
 	seed   uint64
 	steps  int
-	sigmas []float64
+	sigmas string
 	dir    string
 	format string
 	quiet  bool
@@ -33,7 +33,7 @@ func newCompareCmd(runF func(*compareOptions) error) *cobra.Command {
 	opts := &compareOptions{}
 	cmd := &cobra.Command{
 		Use:   "compare",
-		Short: "Train quantum-circuit, neural-network and tensor-network Born machines on the same data and compare them",
+		Short: "Compare circuit, neural-network and tensor-network Born machines on the same data",
 		Long: `Train every model named by --models with every seed on the same data, then
 report per model the parameter count, KL(data||model), NLL, the exact MMD with
 one kernel for all, the mass on the data's support (the valid patterns for
@@ -67,8 +67,8 @@ trained model.json and history.csv.`,
 	f.IntVar(&opts.seeds, "seeds", 3, "number of seeds per model")
 	f.Uint64Var(&opts.seed, "seed", 1, "first seed; the seeds are seed, seed+1, ...")
 	f.IntVar(&opts.steps, "steps", 0, "training steps for every model (0: each model's default)")
-	f.Float64SliceVar(&opts.sigmas, "sigmas", compare.DefaultSigmas, "MMD kernel bandwidths")
-	f.StringVar(&opts.dir, "out", "", "output directory (default runs/compare-<timestamp>)")
+	f.StringVar(&opts.sigmas, "sigmas", "0.5,1,2,4", "MMD kernel bandwidths, K(x,y) = sum_s exp(-|x-y|^2/(2s))")
+	f.StringVar(&opts.dir, "out", "", "output directory (default runs/compare-<date>-<time>)")
 	f.StringVar(&opts.format, "format", "text", "stdout format: text or json")
 	f.BoolVar(&opts.quiet, "quiet", false, "no progress on stderr")
 	return cmd
@@ -82,9 +82,17 @@ func runCompare(opts *compareOptions) error {
 		return fmt.Errorf("--seeds %d: need at least 1", opts.seeds)
 	}
 	if opts.dir == "" {
-		opts.dir = filepath.Join("runs", "compare-"+time.Now().Format("20060102-150405"))
+		dir, err := newRunDir("compare-")
+		if err != nil {
+			return err
+		}
+		opts.dir = dir
 	}
-	cfg := compare.Config{Data: opts.data, Models: opts.models, Steps: opts.steps, Sigmas: opts.sigmas, Out: opts.dir, Program: version}
+	sigmas, err := bornmachine.ParseSigmas(opts.sigmas)
+	if err != nil {
+		return err
+	}
+	cfg := compare.Config{Data: opts.data, Models: opts.models, Steps: opts.steps, Sigmas: sigmas, Out: opts.dir, Program: version}
 	for i := 0; i < opts.seeds; i++ {
 		cfg.Seeds = append(cfg.Seeds, opts.seed+uint64(i))
 	}

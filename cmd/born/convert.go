@@ -28,7 +28,7 @@ type convertOptions struct {
 func newConvertCmd(runF func(*convertOptions) error) *cobra.Command {
 	opts := &convertOptions{}
 	cmd := &cobra.Command{
-		Use:   "convert FILE.qasm --to qasm2|qasm3",
+		Use:   "convert (FILE.qasm | MODEL.json | RUNDIR) --to qasm2|qasm3",
 		Short: "Convert an OpenQASM program between versions 2 and 3",
 		Long: `Convert an OpenQASM 2.0 or 3 program to OpenQASM 2.0 (--to qasm2) or 3
 (--to qasm3). The result has the same unitary, global phase included, and
@@ -45,10 +45,12 @@ Input parameters stay inputs in OpenQASM 3 unless bound with --param
 NAME=VALUE or --params FILE.json ({"theta": 0.5, "w": [0.1, 0.2]});
 OpenQASM 2 needs them all bound. --flatten inlines the program's own gate
 definitions. A born model.json converts too: a QCBM's circuit with its
-trained parameters bound, or an MPS Born machine compiled to a staircase of
-two-qubit unitaries (exact for bond dimension 2; otherwise the fidelity
-|<mps|circuit>|^2 is printed on stderr). Use "-" as FILE to read standard input. Without -o the result
-goes to standard output; with -o it replaces OUT atomically.`,
+trained parameters bound (a run directory stands for its model.json), or an
+MPS Born machine compiled to a staircase of two-qubit unitaries (exact for
+bond dimension 2; otherwise the fidelity |<mps|circuit>|^2 is printed on
+stderr). Use "-" as FILE to read standard
+input. Without -o the result goes to standard output; with -o it replaces
+OUT atomically.`,
 		Example: `  born convert bell.qasm --to qasm3
   born convert ansatz.qasm --to qasm2 --params theta.json -o ansatz2.qasm
   born convert circuit.qasm --to qasm2 --flatten --param theta=0.5
@@ -90,7 +92,7 @@ func runConvert(opts *convertOptions) error {
 	if err != nil {
 		return err
 	}
-	name, src, err := readSource(opts.file, opts.in)
+	name, src, err := readSource(modelFile(opts.file), opts.in) // a run directory means its model.json
 	if err != nil {
 		return err
 	}

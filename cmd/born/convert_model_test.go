@@ -38,14 +38,19 @@ func TestConvertModel(t *testing.T) {
 		}
 		for _, to := range []string{"qasm2", "qasm3"} {
 			qasmFile := filepath.Join(dir, tc.name+"-"+to+".qasm")
-			_, stderr, err := runBorn(t, "", "convert", filepath.Join(run, bornmachine.ModelFileName), "--to", to, "-o", qasmFile)
+			// A run directory stands for its model.json, as in export and sample.
+			src := filepath.Join(run, bornmachine.ModelFileName)
+			if to == "qasm3" {
+				src = run
+			}
+			_, stderr, err := runBorn(t, "", "convert", src, "--to", to, "-o", qasmFile)
 			if err != nil {
 				t.Fatalf("%s %s: %v", tc.name, to, err)
 			}
 			if tc.name == "mps" && !strings.Contains(stderr, "exact: true") {
 				t.Errorf("bond dimension 2 did not compile exactly: %s", stderr)
 			}
-			out, _, err := runBorn(t, "", "run", qasmFile, "--output", "probs", "--format", "json")
+			out, _, err := runBorn(t, "", "run", qasmFile, "--print", "probs", "--format", "json")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,7 +38,7 @@ func newExportCmd(runF func(*exportOptions) error) *cobra.Command {
 	opts := &exportOptions{}
 	var targets []string
 	for _, t := range transpile.Targets() {
-		targets = append(targets, fmt.Sprintf("  %-12s %s", t.Name, t.Description))
+		targets = append(targets, hangingIndent(fmt.Sprintf("  %-12s %s", t.Name, t.Description), 15, helpWidth-20))
 	}
 	cmd := &cobra.Command{
 		Use:   "export (FILE.qasm | MODEL.json) --target TARGET",

@@ -29,6 +29,7 @@ func newRootCmd(in io.Reader, out, errOut io.Writer) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetUsageTemplate(usageTemplate)
 	root.SetIn(in)
 	root.SetOut(out)
 	root.SetErr(errOut)

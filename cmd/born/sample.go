@@ -21,7 +21,10 @@ type sampleOptions struct {
 	shots  int
 	seed   uint64
 	format string
-	file   string // for png
+	file   string // -o: where the output goes ("": standard output)
+	// stdoutTerminal reports whether standard output is a terminal, where
+	// a PNG does not belong.
+	stdoutTerminal bool
 }
 
 // maxGridSamples is the largest number of samples a png grid draws.
@@ -39,14 +42,18 @@ its run directory).
 and frequency, most frequent first; json prints {"bits", "shots", "seed",
 "counts": {"0101": 12, ...}, "samples": ["0101", ...]} with the samples in
 the order drawn; png draws the samples as images in a grid (the model must
-have been trained on image data, bas:RxC), framing invalid patterns in red,
-into --out (default samples.png). The same --seed gives the same samples.`,
+have been trained on image data, bas:RxC), framing invalid patterns in red.
+The output goes to standard output, or to the file -o names; a PNG goes to
+samples.png when standard output is a terminal and -o is not given. The
+same --seed gives the same samples.`,
 		Example: `  born sample runs/20260101-120000/model.json --shots 20
-  born sample runs/20260101-120000 --shots 100 --format png --out bas.png`,
+  born sample runs/20260101-120000 --shots 100 --format png > bas.png
+  born sample runs/20260101-120000 --shots 100 --format png -o bas.png`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.out, opts.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			opts.model = args[0]
+			opts.stdoutTerminal = isTerminal(opts.out)
 			if runF != nil {
 				return runF(opts)
 			}
@@ -57,7 +64,8 @@ into --out (default samples.png). The same --seed gives the same samples.`,
 	f.IntVar(&opts.shots, "shots", 1000, "number of samples")
 	f.Uint64Var(&opts.seed, "seed", 1, "random seed; the same seed gives the same samples")
 	f.StringVar(&opts.format, "format", "text", "output: text, json or png")
-	f.StringVar(&opts.file, "out", "samples.png", "image file for --format png")
+	f.StringVarP(&opts.file, "output", "o", "", "write to this file (atomically) instead of standard output")
+	hiddenAliases(cmd, map[string]string{"out": "output"})
 	return cmd
 }
 
@@ -93,6 +101,17 @@ func runSample(opts *sampleOptions) error {
 		return err
 	}
 	n := m.NumBits()
+	// Where the output goes: the file -o names, else standard output
+	// (but not a PNG on a terminal).
+	if opts.format == "png" && opts.file == "" && opts.stdoutTerminal {
+		opts.file = "samples.png"
+	}
+	emit := func(write func(io.Writer) error) error {
+		if opts.file == "" {
+			return write(opts.out)
+		}
+		return atomicfile.Write(opts.file, write)
+	}
 	switch opts.format {
 	case "png":
 		draw := samples
@@ -101,7 +120,7 @@ func runSample(opts *sampleOptions) error {
 			draw = draw[:maxGridSamples]
 		}
 		valid := func(x uint64) bool { return data.Prob(x) > 0 }
-		if err := atomicfile.Write(opts.file, func(w io.Writer) error {
+		if err := emit(func(w io.Writer) error {
 			return figures.SampleGrid(w, draw, data.Rows, data.Cols, valid, fmt.Sprintf("not one of the %d %s patterns", len(data.States), data.Spec))
 		}); err != nil {
 			return err
@@ -112,7 +131,12 @@ func runSample(opts *sampleOptions) error {
 				nvalid++
 			}
 		}
-		fmt.Fprintf(opts.out, "wrote %s: %d samples of %dx%d images, %d valid\n", opts.file, len(draw), data.Rows, data.Cols, nvalid)
+		// The summary goes to stderr when the image went to stdout.
+		dest, sum := opts.file, opts.out
+		if opts.file == "" {
+			dest, sum = "standard output", opts.errOut
+		}
+		fmt.Fprintf(sum, "wrote %s: %d samples of %dx%d images, %d valid\n", dest, len(draw), data.Rows, data.Cols, nvalid)
 		return nil
 	case "json":
 		counts := map[string]int{}
@@ -121,13 +145,15 @@ func runSample(opts *sampleOptions) error {
 			strs[i] = circuit.FormatBits(x, n)
 			counts[strs[i]]++
 		}
-		return writeJSON(opts.out, struct {
-			Bits    int            `json:"bits"`
-			Shots   int            `json:"shots"`
-			Seed    uint64         `json:"seed"`
-			Counts  map[string]int `json:"counts"`
-			Samples []string       `json:"samples"`
-		}{n, opts.shots, opts.seed, counts, strs})
+		return emit(func(w io.Writer) error {
+			return writeJSON(w, struct {
+				Bits    int            `json:"bits"`
+				Shots   int            `json:"shots"`
+				Seed    uint64         `json:"seed"`
+				Counts  map[string]int `json:"counts"`
+				Samples []string       `json:"samples"`
+			}{n, opts.shots, opts.seed, counts, strs})
+		})
 	}
 	counts := map[uint64]int{}
 	for _, x := range samples {
@@ -143,10 +169,12 @@ func runSample(opts *sampleOptions) error {
 		}
 		return keys[i] < keys[j]
 	})
-	fmt.Fprintf(opts.out, "# %d samples from %s, seed %d; qubits %s\n", opts.shots, path, opts.seed, qubitOrder(n))
-	tw := tabwriter.NewWriter(opts.out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	for _, k := range keys {
-		fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", circuit.FormatBits(k, n), counts[k], float64(counts[k])/float64(opts.shots))
-	}
-	return tw.Flush()
+	return emit(func(w io.Writer) error {
+		fmt.Fprintf(w, "# %d samples from %s, seed %d; qubits %s\n", opts.shots, path, opts.seed, qubitOrder(n))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		for _, k := range keys {
+			fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", circuit.FormatBits(k, n), counts[k], float64(counts[k])/float64(opts.shots))
+		}
+		return tw.Flush()
+	})
 }

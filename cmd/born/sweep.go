@@ -216,7 +216,7 @@ func newSweepRunCmd() *cobra.Command {
 	var force, quiet bool
 	cmd := &cobra.Command{
 		Use:   "run SPEC.yaml --out DIR [--task ID]",
-		Short: "Run one task of a sweep (the id from --task, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
+		Short: "Run one task of a sweep (--task, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec, err := readSweepTo(args[0], out)
@@ -350,7 +350,7 @@ func newSweepSlurmCmd() *cobra.Command {
 	o := sweep.SlurmOptions{}
 	cmd := &cobra.Command{
 		Use:   "slurm SPEC.yaml --out DIR",
-		Short: "Write an sbatch script that runs the sweep as a Slurm job array (and submit it with --submit)",
+		Short: "Write an sbatch script that runs the sweep as a Slurm job array (--submit submits it)",
 		Long: `Write an sbatch script (default DIR/sweep.sbatch) that runs the sweep as a job
 array, --array=0-(N-1)%LIMIT, each array task running "born sweep run" with its
 id from SLURM_ARRAY_TASK_ID. Logs go to DIR/logs/. With --submit, the script

@@ -66,16 +66,18 @@ the largest gradient step on a merged pair, --cutoff the relative
 singular-value cutoff of the splits). Its defaults differ: --optimizer sweep,
 --loss nll, --lr 0.1, --steps 40.
 
-The run directory (--out, default runs/<timestamp>) receives model.json,
-history.csv (step, loss, kl, valid_mass, wall_seconds), circuit.qasm (OpenQASM
-3, trained parameters bound), loss.png and distribution.png; model.json and history.csv are rewritten atomically every
---checkpoint-every steps and on SIGINT/SIGTERM, and --resume DIR continues a
-run exactly where it stopped. When training ends, one line of JSON goes to
-stdout: {"out", "data", "ansatz", "circuit" or "model", "params", "steps", "stop"
-(steps, tol or lbfgs: <status>), "loss" (the last history row's), "kl", "nll",
-"valid_mass" (model mass on the data's support: the valid patterns of bas),
-"mmd" (exact, for the mmd loss), "seconds"}. A progress bar goes to stderr when
-it is a terminal (--quiet turns it off).`,
+The run directory (--out; default runs/<date>-<time>, with -2, -3, ... added
+when runs start in the same second) receives model.json, history.csv (step,
+loss, kl, valid_mass, wall_seconds), circuit.qasm (OpenQASM 3, trained
+parameters bound), loss.png and distribution.png; model.json and history.csv
+are rewritten atomically every --checkpoint-every steps and on SIGINT/SIGTERM,
+and --resume DIR continues a run exactly where it stopped. When training ends,
+one line of JSON goes to stdout: {"out", "data", "ansatz", "circuit" or
+"model", "params", "steps", "stop" (steps, tol or lbfgs: <status>), "loss"
+(the last history row's), "kl", "nll", "valid_mass" (model mass on the data's
+support: the valid patterns of bas), "mmd" (exact, for the mmd loss),
+"seconds"}. A progress bar goes to stderr when it is a terminal (--quiet
+turns it off).`,
 		Example: `  born train
   born train --data bas:3x3 --ansatz qcbm:10 --grad adjoint --steps 1000
   born train --data bas:2x2 --ansatz qcbm:4 --shots 1000
@@ -171,7 +173,9 @@ func runTrain(opts *trainOptions) error {
 		}
 		dir := opts.dir
 		if dir == "" {
-			dir = filepath.Join("runs", time.Now().Format("20060102-150405"))
+			if dir, err = newRunDir(""); err != nil {
+				return err
+			}
 		}
 		run, err = bornmachine.NewRun(dir, opts.spec, version)
 		if run != nil {
