@@ -322,8 +322,9 @@ func TestShiftSampledSeeded(t *testing.T) {
 	}
 }
 
-// TestShiftNoAllocs: once the workspace has grown, a block's shifted
-// circuits (suffix runs, combinations, expectations) allocate nothing.
+// TestShiftNoAllocs: once the workspace has grown, running the shifted
+// circuits of a planned block (suffix runs, combinations, exact
+// expectations or shots) allocates nothing, suffix shared or not.
 func TestShiftNoAllocs(t *testing.T) {
 	data, err := ParseDataset("bas:3x3")
 	if err != nil {
@@ -349,34 +350,31 @@ func TestShiftNoAllocs(t *testing.T) {
 	for i := range g {
 		g[i] = float64(i%7) - 3
 	}
-	s := newSVShift(pr, 1)
-	if _, err := s.forward(ev); err != nil {
-		t.Fatal(err)
-	}
-	wk := s.ws[0]
-	if err := wk.init(s); err != nil {
-		t.Fatal(err)
-	}
-	dv := make([]float64, len(pr.occs))
 	bi := pr.occs[len(pr.occs)/2].block
-	wk.pre.CopyFrom(s.ckpts[0])
-	if err := wk.block(s, bi, g, shiftOptions{}, dv); err != nil { // grow
-		t.Fatal(err)
-	}
-	if wk.plan.direct || len(wk.plan.xs) != 3 {
-		t.Fatalf("plan: direct %v, %d runs; want 3 shared runs", wk.plan.direct, len(wk.plan.xs))
-	}
-	ys, _ := wk.suffixStates(s, 3)
-	nc := len(ys) + 1
-	allocs := testing.AllocsPerRun(20, func() {
-		wk.runPlan(s, bi, ys)
-		wk.vecs = append(append(wk.vecs[:0], s.psi), ys...)
-		for ti := range len(wk.plan.coefs) / nc {
-			wk.comb.Combine(wk.plan.coefs[ti*nc:(ti+1)*nc], wk.vecs)
-			dv[0] += wk.comb.ExpectDiag(g)
+	for _, rank := range []bool{true, false} {
+		for _, shots := range []int{0, 100} {
+			s := newSVShift(pr, 1)
+			s.rank = rank
+			if _, err := s.forward(ev); err != nil {
+				t.Fatal(err)
+			}
+			wk := s.ws[0]
+			if err := wk.init(s); err != nil {
+				t.Fatal(err)
+			}
+			dv := make([]float64, len(pr.occs))
+			opt := shiftOptions{shots: shots, seed: 1, step: 1}
+			wk.pre.CopyFrom(s.ckpts[0])
+			if err := wk.block(s, bi, g, opt, dv); err != nil { // plan and grow
+				t.Fatal(err)
+			}
+			if runs := len(wk.plan.xs); wk.plan.direct == rank || (rank && runs != 3) || (!rank && runs != 6) {
+				t.Fatalf("suffix shared %v: plan direct %v with %d runs", rank, wk.plan.direct, runs)
+			}
+			allocs := testing.AllocsPerRun(10, func() { wk.shifted(s, bi, g, opt, dv) })
+			if allocs != 0 {
+				t.Errorf("suffix shared %v, shots %d: %v allocations per block's shifted circuits, want 0", rank, shots, allocs)
+			}
 		}
-	})
-	if allocs != 0 {
-		t.Errorf("%v allocations per block's shifted circuits, want 0", allocs)
 	}
 }

@@ -89,7 +89,8 @@ type svWorker struct {
 	plan  blockPlan
 	pcg   *rand.PCG
 	rng   *rand.Rand
-	first bool // states not yet made
+	shots []uint64 // a sampled circuit's shots
+	first bool     // states not yet made
 }
 
 // newSVShift returns the workspace for pr with the given worker count (0:
@@ -284,27 +285,38 @@ func (wk *svWorker) chunk(s *svShift, c int, g []float64, opt shiftOptions, dv [
 }
 
 // block computes the derivatives of the occurrences of block b, with
-// wk.pre the state before it.
+// wk.pre the state before it: it plans the block, makes any states the
+// plan needs, and runs the shifted circuits.
 func (wk *svWorker) block(s *svShift, b int, g []float64, opt shiftOptions, dv []float64) error {
-	pr, ev := s.pr, s.ev
 	pl := &wk.plan
-	if err := pl.make(pr, ev, b, s.rank); err != nil {
+	if err := pl.make(s.pr, s.ev, b, s.rank); err != nil {
 		return err
 	}
+	r := 1
+	if !pl.direct {
+		r = len(pl.xs)
+	}
+	if _, err := wk.suffixStates(s, r); err != nil {
+		return err
+	}
+	wk.shots = grow(wk.shots, opt.shots)
+	wk.shifted(s, b, g, opt, dv)
+	return nil
+}
+
+// shifted computes the final states of the shifted circuits of block b as
+// planned, weights their probabilities by g (or samples them) and writes
+// the derivatives of the block's occurrences. It allocates nothing.
+func (wk *svWorker) shifted(s *svShift, b int, g []float64, opt shiftOptions, dv []float64) {
+	pr, ev, pl := s.pr, s.ev, &wk.plan
 	bl := &pr.blocks[b]
 	var ys []*statevector.State
-	var err error
 	if pl.direct {
-		ys, err = wk.suffixStates(s, 1)
+		ys = wk.ys[:1]
 	} else {
-		ys, err = wk.suffixStates(s, len(pl.xs))
-		if err == nil {
-			wk.runPlan(s, b, ys)
-			wk.vecs = append(append(wk.vecs[:0], s.psi), ys...)
-		}
-	}
-	if err != nil {
-		return err
+		ys = wk.ys[:len(pl.xs)]
+		wk.runPlan(s, b, ys)
+		wk.vecs = append(append(wk.vecs[:0], s.psi), ys...)
 	}
 	nc := len(ys) + 1
 	ti := 0
@@ -319,14 +331,17 @@ func (wk *svWorker) block(s *svShift, b int, g []float64, opt shiftOptions, dv [
 				st.CopyFrom(wk.pre)
 				wk.gate.Set(pr.n, pl.xs[ti], bl.targets, bl.controls, bl.ctrlState)
 				st.ApplyGate(&wk.gate)
-				pr.apply(svState{st}, ev, b+1, len(pr.blocks))
+				for b2 := b + 1; b2 < len(pr.blocks); b2++ {
+					st.ApplyGate(&ev.svGates[b2])
+				}
 			} else {
 				st.Combine(pl.coefs[ti*nc:(ti+1)*nc], wk.vecs)
 			}
 			var f float64
 			if opt.shots > 0 {
+				// The mean of g over the shots needs no shuffle.
 				wk.pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
-				for _, x := range st.Sample(opt.shots, wk.rng) {
+				for _, x := range st.SampleSorted(wk.shots[:opt.shots], wk.rng) {
 					f += g[x]
 				}
 				f /= float64(opt.shots)
@@ -338,7 +353,6 @@ func (wk *svWorker) block(s *svShift, b int, g []float64, opt shiftOptions, dv [
 		}
 		dv[oi] = d
 	}
-	return nil
 }
 
 // runPlan sets ys[k] to the suffix image of the plan's matrix k applied at

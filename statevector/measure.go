@@ -130,22 +130,35 @@ func (s *Vector[T]) Marginal(qubits []int) []float64 {
 
 // Sample draws shots basis states (as indices) from the state's
 // distribution, |amplitude|^2 relative to the norm, in O(2^n + shots)
-// time: it draws the shots' uniform numbers in sorted order (as normalised
-// sums of exponential spacings), walks the cumulative distribution once, and
-// shuffles the result. The result depends only on rng's stream.
+// time: it draws them in increasing order (SampleSorted) and shuffles the
+// result. The result depends only on rng's stream.
 func (s *Vector[T]) Sample(shots int, rng *rand.Rand) []uint64 {
-	out := make([]uint64, shots)
-	if shots <= 0 {
-		return out
+	out := s.SampleSorted(make([]uint64, max(shots, 0)), rng)
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// SampleSorted fills dst with len(dst) draws from the state's
+// distribution, as Sample does, in increasing order and without the
+// shuffle: for statistics that do not depend on the order of the shots
+// (counts, means), it does half the random-number work and allocates
+// nothing. It returns dst. It draws the shots' uniform numbers in sorted
+// order (as normalised sums of exponential spacings) and walks the
+// cumulative distribution once; the result depends only on rng's stream,
+// and Sample's shots are these, shuffled.
+func (s *Vector[T]) SampleSorted(dst []uint64, rng *rand.Rand) []uint64 {
+	shots := len(dst)
+	if shots == 0 {
+		return dst
 	}
 	norm := s.norm2()
 	// u[k] = (E_1 + ... + E_{k+1}) / (E_1 + ... + E_{shots+1}) are the order
-	// statistics of shots uniforms on (0, 1).
-	u := make([]float64, shots)
+	// statistics of shots uniforms on (0, 1). dst holds the unscaled sums
+	// (as float64 bits) until the walk overwrites entry k with shot k.
 	var acc float64
-	for k := range u {
+	for k := range dst {
 		acc += rng.ExpFloat64()
-		u[k] = acc
+		dst[k] = math.Float64bits(acc)
 	}
 	acc += rng.ExpFloat64()
 	scale := norm / acc
@@ -162,15 +175,14 @@ func (s *Vector[T]) Sample(shots int, rng *rand.Rand) []uint64 {
 			i := b*L + j
 			cum += p
 			last = i
-			for k < shots && u[k]*scale < cum {
-				out[k] = uint64(i)
+			for k < shots && math.Float64frombits(dst[k])*scale < cum {
+				dst[k] = uint64(i)
 				k++
 			}
 		}
 	}
 	for ; k < shots; k++ { // rounding: cum may end a little below norm
-		out[k] = uint64(last)
+		dst[k] = uint64(last)
 	}
-	rng.Shuffle(shots, func(i, j int) { out[i], out[j] = out[j], out[i] })
-	return out
+	return dst
 }

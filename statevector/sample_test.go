@@ -130,3 +130,26 @@ func TestSampleMillionShots(t *testing.T) {
 		t.Errorf("chi2 = %.1f with %d degrees of freedom", chi2, df)
 	}
 }
+
+// TestSampleSorted: SampleSorted draws Sample's shots (same stream) in
+// increasing order, without allocating.
+func TestSampleSorted(t *testing.T) {
+	for seed := uint64(1); seed <= 3; seed++ {
+		st := evolve(t, randomCircuitState(t, 8, seed))
+		want := st.Sample(5000, rand.New(rand.NewPCG(seed, 5)))
+		slices.Sort(want)
+		got := st.SampleSorted(make([]uint64, 5000), rand.New(rand.NewPCG(seed, 5)))
+		if !slices.Equal(got, want) {
+			t.Fatalf("seed %d: SampleSorted differs from Sample's shots sorted", seed)
+		}
+	}
+	st := evolve(t, randomCircuitState(t, 6, 1))
+	dst := make([]uint64, 1000)
+	rng := rand.New(rand.NewPCG(1, 1))
+	if a := testing.AllocsPerRun(10, func() { st.SampleSorted(dst, rng) }); a != 0 {
+		t.Errorf("SampleSorted: %v allocations", a)
+	}
+	if got := st.SampleSorted(nil, rng); len(got) != 0 {
+		t.Errorf("SampleSorted(nil) = %v", got)
+	}
+}
