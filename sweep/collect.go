@@ -124,17 +124,36 @@ var palette = []color.RGBA{
 	{R: 214, G: 39, B: 40, A: 255}, {R: 148, G: 103, B: 189, A: 255}, {R: 140, G: 86, B: 75, A: 255},
 }
 
-// Plot writes a PNG of the final KL against the first swept key (one line
-// per combination of the other keys and the model; the mean over repeats,
-// with the individual runs as points).
+// Plot writes a PNG of the final KL against the first swept key: one
+// series per combination of the other keys (and, for compare sweeps, per
+// model), each a line through the mean over the runs at a grid point
+// (repeats, or the seeds of a comparison) with every run drawn as a point.
+// The legend names the series and says what lines and points are.
 func (t *Table) Plot(w io.Writer) error {
+	p, _, err := t.plot()
+	if err != nil {
+		return err
+	}
+	wt, err := p.WriterTo(18*vg.Centimeter, 12*vg.Centimeter, "png")
+	if err != nil {
+		return err
+	}
+	_, err = wt.WriteTo(w)
+	return err
+}
+
+// plot builds the plot of Plot and returns it with its legend's texts.
+func (t *Table) plot() (*plot.Plot, []string, error) {
 	p := plot.New()
+	var legend []string
+	addLegend := func(text string, thumbs ...plot.Thumbnailer) {
+		p.Legend.Add(text, thumbs...)
+		legend = append(legend, text)
+	}
 	key := t.Keys[0]
-	p.Title.Text = "final KL(data || model) over the sweep"
 	p.X.Label.Text = key
-	p.Y.Label.Text = "KL (nats)"
+	p.Y.Label.Text = "final KL(data || model) (nats)"
 	p.Add(plotter.NewGrid())
-	p.Legend.Top = true
 	xs := map[string]int{}
 	var labels []string
 	for _, r := range t.Rows {
@@ -152,6 +171,7 @@ func (t *Table) Plot(w io.Writer) error {
 	}
 	var order []string
 	all := map[string]*series{}
+	runsAt := map[string]int{} // runs per (series, grid point)
 	for _, r := range t.Rows {
 		var parts []string
 		for _, k := range t.Keys[1:] {
@@ -172,10 +192,18 @@ func (t *Table) Plot(w io.Writer) error {
 			s.sum[x] += r.KL
 			s.n[x]++
 			s.points = append(s.points, plotter.XY{X: float64(x), Y: r.KL})
+			runsAt[fmt.Sprint(name, "\x00", x)]++
 		}
+	}
+	maxRuns := 0
+	for _, n := range runsAt {
+		maxRuns = max(maxRuns, n)
 	}
 	positive := false
 	lo, hi := math.Inf(1), math.Inf(-1)
+	p.Legend.Top = true
+	p.Legend.TextStyle.Font.Size = vg.Points(10)
+	var lines []*plotter.Line
 	for i, name := range order {
 		s := all[name]
 		var line plotter.XYs
@@ -194,31 +222,52 @@ func (t *Table) Plot(w io.Writer) error {
 		c := palette[i%len(palette)]
 		l, err := plotter.NewLine(line)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		l.Color, l.Width = c, vg.Points(1.5)
 		sc, err := plotter.NewScatter(s.points)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		sc.Color, sc.Shape = c, draw.CircleGlyph{}
+		sc.Color, sc.Shape, sc.Radius = c, draw.CircleGlyph{}, vg.Points(3)
 		p.Add(l, sc)
+		lines = append(lines, l)
 		if name != "" {
-			p.Legend.Add(name, l)
+			addLegend(name, l, sc)
 		}
 	}
+	// What lines and points are, in grey (or in the one series' colour).
+	grey := color.RGBA{R: 90, G: 90, B: 90, A: 255}
+	if len(lines) == 1 && order[0] == "" {
+		grey = palette[0]
+	}
+	meanLine, _ := plotter.NewLine(plotter.XYs{{}})
+	meanLine.Color, meanLine.Width = grey, vg.Points(1.5)
+	dot, _ := plotter.NewScatter(plotter.XYs{{}})
+	dot.Color, dot.Shape, dot.Radius = grey, draw.CircleGlyph{}, vg.Points(3)
+	point := "point: one run"
+	if t.Command == "compare" {
+		point = "point: one comparison (its mean over seeds)"
+	}
+	if maxRuns > 1 {
+		addLegend("line: mean over the repeats", meanLine)
+		addLegend(point, dot)
+		p.Title.Text = fmt.Sprintf("final KL over the sweep (%d repeats per point)", maxRuns)
+	} else {
+		addLegend(point+"; lines join them", meanLine, dot)
+		p.Title.Text = "final KL over the sweep (one repeat per point)"
+	}
 	if positive {
-		// A log axis needs a positive range, also for a single point.
+		// A log axis needs a positive range, also for a single point; the
+		// top leaves room for the legend.
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = figures.LogTicks{}
-		p.Y.Min, p.Y.Max = lo/2, hi*2
+		// The legend takes about 15 of the panel's 300 points per entry.
+		f := math.Min(0.6, float64(len(legend))*15/300)
+		p.Y.Min = lo / 1.5
+		p.Y.Max = p.Y.Min * math.Pow(hi*1.5/p.Y.Min, 1/(1-f))
 	}
 	p.NominalX(labels...)
 	p.X.Min, p.X.Max = -0.5, float64(len(labels))-0.5
-	wt, err := p.WriterTo(18*vg.Centimeter, 12*vg.Centimeter, "png")
-	if err != nil {
-		return err
-	}
-	_, err = wt.WriteTo(w)
-	return err
+	return p, legend, nil
 }
