@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"born/circuit"
+	"born/dataset"
 )
 
 // Ansatz kinds.
@@ -48,7 +49,7 @@ type Ansatz struct {
 //	hea:DEPTH
 //
 // data is needed for chowliu and grid and may be nil otherwise.
-func ParseAnsatz(spec string, bits int, data *Dataset) (*Ansatz, error) {
+func ParseAnsatz(spec string, bits int, data *dataset.Dataset) (*Ansatz, error) {
 	parts := strings.SplitN(spec, ":", 3)
 	if len(parts) < 2 || (parts[0] != AnsatzQCBM && parts[0] != AnsatzHEA) {
 		return nil, fmt.Errorf("unknown ansatz %q: use qcbm:DEPTH[:PAIRS] (e.g. qcbm:10 or qcbm:4:line) or hea:DEPTH", spec)
@@ -57,8 +58,8 @@ func ParseAnsatz(spec string, bits int, data *Dataset) (*Ansatz, error) {
 	if err != nil || depth < 0 || depth > MaxDepth {
 		return nil, fmt.Errorf("ansatz %q: the depth must be a whole number from 0 to %d", spec, MaxDepth)
 	}
-	if bits < 1 || bits > MaxBits {
-		return nil, fmt.Errorf("ansatz %q on %d qubits: need 1 to %d", spec, bits, MaxBits)
+	if bits < 1 || bits > dataset.MaxBits {
+		return nil, fmt.Errorf("ansatz %q on %d qubits: need 1 to %d", spec, bits, dataset.MaxBits)
 	}
 	a := &Ansatz{Kind: parts[0], Depth: depth, Bits: bits}
 	if a.Kind == AnsatzHEA {
@@ -80,7 +81,7 @@ func ParseAnsatz(spec string, bits int, data *Dataset) (*Ansatz, error) {
 
 // ParsePairs returns the entangler pairs a specification names (see
 // ParseAnsatz).
-func ParsePairs(spec string, n int, data *Dataset) ([][2]int, error) {
+func ParsePairs(spec string, n int, data *dataset.Dataset) ([][2]int, error) {
 	switch spec {
 	case "chowliu":
 		if data == nil {
@@ -142,7 +143,7 @@ func ParsePairs(spec string, n int, data *Dataset) ([][2]int, error) {
 // of the pairwise mutual information between bits (Kruskal's algorithm;
 // ties, to 1e-12, go to the lower pair of indices), as (parent, child)
 // pairs from a breadth-first walk from bit 0.
-func ChowLiuTree(d *Dataset) [][2]int {
+func ChowLiuTree(d *dataset.Dataset) [][2]int {
 	n := d.Bits
 	mi := d.MutualInformation()
 	type edge struct {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"born/circuit"
+	"born/dataset"
 	"born/statevector"
 )
 
@@ -21,7 +22,7 @@ func TestAnsatzParams(t *testing.T) {
 		{"bas:2x2", "hea:3", 28},
 		{"bas:2x2", "qcbm:0:line", 4},
 	} {
-		d, _ := ParseDataset(c.data)
+		d, _ := dataset.ParseDataset(c.data)
 		a, err := ParseAnsatz(c.spec, d.Bits, d)
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +144,7 @@ func TestChowLiuTree(t *testing.T) {
 		{"bas:3x3", [][2]int{{0, 1}, {3, 5}, {3, 6}, {4, 1}, {4, 5}, {4, 7}, {5, 2}, {8, 6}}},
 		{"bas:2x3", [][2]int{{0, 3}, {1, 4}, {2, 5}, {5, 0}, {5, 1}}},
 	} {
-		d, _ := ParseDataset(c.spec)
+		d, _ := dataset.ParseDataset(c.spec)
 		mi := d.MutualInformation()
 		tree := ChowLiuTree(d)
 		got, ok := totalMI(mi, tree, d.Bits)
@@ -161,7 +162,7 @@ func TestChowLiuTree(t *testing.T) {
 }
 
 func TestPairs(t *testing.T) {
-	d, _ := ParseDataset("bas:2x3")
+	d, _ := dataset.ParseDataset("bas:2x3")
 	grid, err := ParsePairs("grid", 6, d)
 	want := [][2]int{{0, 1}, {0, 3}, {1, 2}, {1, 4}, {2, 5}, {3, 4}, {4, 5}}
 	if err != nil || !reflect.DeepEqual(grid, want) {
@@ -171,10 +172,10 @@ func TestPairs(t *testing.T) {
 	if !reflect.DeepEqual(ring, [][2]int{{0, 1}, {1, 2}, {2, 3}, {3, 0}}) {
 		t.Errorf("ring: %v", ring)
 	}
-	g, _ := ParseDataset("gauss:6")
+	g, _ := dataset.ParseDataset("gauss:6")
 	for _, c := range []struct {
 		spec string
-		data *Dataset
+		data *dataset.Dataset
 		want string
 	}{
 		{"qcbm", d, "unknown ansatz"},

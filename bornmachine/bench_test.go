@@ -2,13 +2,16 @@ package bornmachine
 
 import (
 	"testing"
+
+	"born/dataset"
+	"born/model"
 )
 
 // benchObjective returns the objective of the paper's BAS 3x3 setting:
 // depth 10, Chow-Liu pairs, 279 parameters, sigmas 0.5,1,2,4.
-func benchObjective(b *testing.B, grad string, shots int) (Objective, []float64) {
+func benchObjective(b *testing.B, grad string, shots int) (model.Objective, []float64) {
 	b.Helper()
-	data, err := ParseDataset("bas:3x3")
+	data, err := dataset.ParseDataset("bas:3x3")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -24,7 +27,7 @@ func benchObjective(b *testing.B, grad string, shots int) (Objective, []float64)
 		b.Fatalf("%d parameters, want 279", m.NumParams())
 	}
 	m.RandomizeParams(1)
-	obj, err := m.Objective(data, ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: grad, Shots: shots, Seed: 1})
+	obj, err := m.Objective(data, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: grad, Shots: shots, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

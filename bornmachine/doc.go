@@ -1,13 +1,13 @@
 // Package bornmachine provides Born machines, generative models that give a
 // bitstring x the probability p(x) = |<x|psi(theta)>|^2, and everything
-// needed to train and judge them: datasets, losses, metrics, optimizers and
-// checkpointed training runs.
+// needed to train them: gradients, optimizers and checkpointed training
+// runs.
 //
 // # Models
 //
-// Model is the interface every Born machine implements: log-probabilities,
-// exact probabilities for small n, seeded sampling, a training Objective
-// and JSON for model files. QCBM is the quantum circuit Born machine of Liu
+// model.Model is the interface every Born machine implements:
+// log-probabilities, exact probabilities for small n, seeded sampling, a
+// training Objective and JSON for model files. QCBM is the quantum circuit Born machine of Liu
 // and Wang (PRA 98, 062324, 2018) on any parameterised circuit, usually one
 // built by an Ansatz (the paper's qcbm:DEPTH circuit with Chow-Liu
 // entanglers, or a hardware-efficient hea:DEPTH). Its circuit runs on an
@@ -17,13 +17,12 @@
 //
 // # Data, losses and metrics
 //
-// A Dataset is a distribution over n-bit strings: bars and stripes
-// (bas:RxC), a discretised Gaussian (gauss:N) or a file of bitstrings.
-// Losses are the squared MMD with Liu and Wang's mixture of Gaussian
-// kernels (Kernel, applied in O(n 2^n) through its tensor-product
-// structure, or by FFT for the integer metric), KL(data || model) and the
-// negative log-likelihood. Metrics are KL, NLL, exact MMD and the model's
-// mass on the data's support (the valid patterns of bas).
+// Datasets (bars and stripes, discretised Gaussians, data files), the MMD
+// kernel, the losses (MMD, KL, NLL) and the metrics on them are in package
+// dataset; the Model interface, its registry and Evaluate in package model.
+// Both serve every family: the QCBM here, the MPS Born machine (mpsbm) and
+// the classical baselines. This package keeps model files (ModelFile) and
+// training runs.
 //
 // # Gradients
 //

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"born/dataset"
+	"born/model"
 	"born/mps"
 )
 
@@ -27,7 +29,7 @@ func TestMPSEngineMatchesStateVector(t *testing.T) {
 		trials = 3
 	}
 	for trial := range trials {
-		for _, loss := range []string{LossMMD, LossKL, LossNLL} {
+		for _, loss := range []string{dataset.LossMMD, dataset.LossKL, dataset.LossNLL} {
 			t.Run(fmt.Sprintf("%d-%s", trial, loss), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(trial), 11))
 				n := 2 + trial
@@ -61,8 +63,8 @@ func TestMPSEngineMatchesStateVector(t *testing.T) {
 						t.Fatalf("ln p(%d): mps %g (%v), statevector %g", x, lp, err, math.Log(ps[x]))
 					}
 				}
-				data := randomData(rng, n, Hamming)
-				cfg := ObjectiveConfig{Loss: loss, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift, Workers: 2}
+				data := randomData(rng, n, dataset.Hamming)
+				cfg := model.ObjectiveConfig{Loss: loss, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift, Workers: 2}
 				osv, err := sv.Objective(data, cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -189,7 +191,7 @@ func TestEngineByName(t *testing.T) {
 
 // A QCBM on the MPS engine saves its engine and reads back with it.
 func TestQCBMOnMPSRoundTrip(t *testing.T) {
-	data, _ := BarsAndStripes(2, 3)
+	data, _ := dataset.BarsAndStripes(2, 3)
 	a, err := ParseAnsatz("qcbm:3", data.Bits, data)
 	if err != nil {
 		t.Fatal(err)

@@ -7,10 +7,12 @@ import (
 
 	"born/bornmachine"
 	"born/circuit"
+	"born/dataset"
+	"born/model"
 )
 
 func ExampleParseDataset() {
-	d, err := bornmachine.ParseDataset("bas:2x2")
+	d, err := dataset.ParseDataset("bas:2x2")
 	if err != nil {
 		panic(err)
 	}
@@ -31,7 +33,7 @@ func ExampleParseDataset() {
 func ExampleKernel_Apply() {
 	// K(x, y) = exp(-Hamming(x, y)/2) on 2 bits, applied to the point mass
 	// on 00: the kernel's first column, without building the matrix.
-	k, _ := bornmachine.NewKernel(2, bornmachine.Hamming, []float64{1})
+	k, _ := dataset.NewKernel(2, dataset.Hamming, []float64{1})
 	col := k.Apply(nil, []float64{1, 0, 0, 0})
 	fmt.Printf("%.4f\n", col)
 	// Output:
@@ -40,7 +42,7 @@ func ExampleKernel_Apply() {
 
 func ExampleParseAnsatz() {
 	// The paper's BAS 3x3 circuit: depth 10 with Chow-Liu entanglers.
-	d, _ := bornmachine.ParseDataset("bas:3x3")
+	d, _ := dataset.ParseDataset("bas:3x3")
 	a, err := bornmachine.ParseAnsatz("qcbm:10", d.Bits, d)
 	if err != nil {
 		panic(err)
@@ -71,12 +73,12 @@ func ExampleNewQCBM() {
 }
 
 func ExampleTrainer() {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
+	data, _ := dataset.ParseDataset("bas:2x2")
 	a, _ := bornmachine.ParseAnsatz("qcbm:4", data.Bits, data)
 	m, _ := bornmachine.NewAnsatzQCBM(a, nil)
 	m.RandomizeParams(1)
 	tr := &bornmachine.Trainer{Model: m, Data: data, Config: bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: "mmd", Sigmas: []float64{0.5, 1, 2, 4}, Grad: "adjoint"},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: "mmd", Sigmas: []float64{0.5, 1, 2, 4}, Grad: "adjoint"},
 		Optimizer:       "adam", LR: 0.1, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Steps: 300, CheckpointEvery: 100,
 	}}
 	if err := tr.Run(context.Background()); err != nil {

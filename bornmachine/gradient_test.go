@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/gonum/diff/fd"
 
 	"born/circuit"
+	"born/dataset"
+	"born/model"
 )
 
 // randomCircuit returns an n-qubit circuit with nsym symbols and about
@@ -77,8 +79,8 @@ func randomCircuit(rng *rand.Rand, n, nsym, ngates int) *circuit.Circuit {
 }
 
 // randomData returns a distribution on a random subset of n-bit states.
-func randomData(rng *rand.Rand, n int, metric Metric) *Dataset {
-	d := &Dataset{Spec: "random", Bits: n, Metric: metric}
+func randomData(rng *rand.Rand, n int, metric dataset.Metric) *dataset.Dataset {
+	d := &dataset.Dataset{Spec: "random", Bits: n, Metric: metric}
 	var total float64
 	for x := range uint64(1) << uint(n) {
 		if rng.IntN(3) == 0 {
@@ -103,8 +105,8 @@ func randomData(rng *rand.Rand, n int, metric Metric) *Dataset {
 func TestGradientsAgree(t *testing.T) {
 	losses := []struct {
 		name   string
-		metric Metric
-	}{{LossMMD, Hamming}, {LossMMD, Integer}, {LossKL, Hamming}, {LossNLL, Hamming}}
+		metric dataset.Metric
+	}{{dataset.LossMMD, dataset.Hamming}, {dataset.LossMMD, dataset.Integer}, {dataset.LossKL, dataset.Hamming}, {dataset.LossNLL, dataset.Hamming}}
 	trials := 4
 	if testing.Short() {
 		trials = 2
@@ -125,7 +127,7 @@ func TestGradientsAgree(t *testing.T) {
 				for i := range theta {
 					theta[i] = rng.Float64()*4 - 2
 				}
-				cfg := ObjectiveConfig{Loss: lc.name, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift}
+				cfg := model.ObjectiveConfig{Loss: lc.name, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift}
 				shift, err := m.Objective(data, cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -196,11 +198,11 @@ func TestQASMCircuit(t *testing.T) {
 	if m.NumParams() != 2 || m.NumBits() != 3 {
 		t.Fatalf("%d parameters on %d qubits", m.NumParams(), m.NumBits())
 	}
-	data := randomData(rand.New(rand.NewPCG(1, 1)), 3, Hamming)
+	data := randomData(rand.New(rand.NewPCG(1, 1)), 3, dataset.Hamming)
 	theta := []float64{0.7, -1.2}
 	var grads [2][]float64
 	for i, g := range []string{GradShift, GradAdjoint} {
-		obj, err := m.Objective(data, ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{1, 2}, Grad: g})
+		obj, err := m.Objective(data, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{1, 2}, Grad: g})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"born/circuit"
+	"born/dataset"
 )
 
 // plainEngine is the state-vector engine behind a wrapper that hides it,
@@ -49,7 +50,7 @@ func TestPreparedPathMatchesPlain(t *testing.T) {
 		n := 2 + trial
 		cases = append(cases, tc{fmt.Sprintf("random-%d", n), randomCircuit(rng, n, 4, 16)})
 	}
-	data, err := ParseDataset("bas:3x3")
+	data, err := dataset.ParseDataset("bas:3x3")
 	if err != nil {
 		t.Fatal(err)
 	}

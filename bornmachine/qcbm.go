@@ -10,13 +10,15 @@ import (
 	"sync/atomic"
 
 	"born/circuit"
+	"born/dataset"
+	"born/model"
 	"born/qasm"
 )
 
 // KindQCBM is the model kind of quantum circuit Born machines.
 const KindQCBM = "qcbm"
 
-func init() { RegisterModel(KindQCBM, loadQCBM) }
+func init() { model.Register(KindQCBM, loadQCBM) }
 
 // QCBM is a quantum circuit Born machine (Liu & Wang, PRA 98, 062324,
 // 2018): p(x) = |<x|U(theta)|0...0>|^2 for a parameterised circuit U whose
@@ -41,8 +43,8 @@ func NewQCBM(c *circuit.Circuit, eng Engine) (*QCBM, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	if c.NumQubits < 1 || c.NumQubits > MaxBits {
-		return nil, fmt.Errorf("the circuit has %d qubits; a Born machine needs 1 to %d", c.NumQubits, MaxBits)
+	if c.NumQubits < 1 || c.NumQubits > dataset.MaxBits {
+		return nil, fmt.Errorf("the circuit has %d qubits; a Born machine needs 1 to %d", c.NumQubits, dataset.MaxBits)
 	}
 	pr, err := compile(c)
 	if err != nil {
@@ -206,8 +208,8 @@ func (m *QCBM) LogProb(x uint64) (float64, error) {
 
 // Probabilities returns p(x) for all 2^n states.
 func (m *QCBM) Probabilities() ([]float64, error) {
-	if m.NumBits() > MaxExactBits {
-		return nil, fmt.Errorf("%d qubits: the full distribution needs at most %d", m.NumBits(), MaxExactBits)
+	if m.NumBits() > dataset.MaxExactBits {
+		return nil, fmt.Errorf("%d qubits: the full distribution needs at most %d", m.NumBits(), dataset.MaxExactBits)
 	}
 	st, err := m.current()
 	if err != nil {
@@ -230,17 +232,17 @@ func (m *QCBM) Sample(shots int, seed uint64) ([]uint64, error) {
 }
 
 // Objective returns the training objective of the QCBM on data.
-func (m *QCBM) Objective(data *Dataset, cfg ObjectiveConfig) (Objective, error) {
+func (m *QCBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (model.Objective, error) {
 	if data.Bits != m.NumBits() {
 		return nil, fmt.Errorf("the circuit has %d qubits but the data have %d bits; they must match", m.NumBits(), data.Bits)
 	}
-	if m.NumBits() > MaxExactBits {
-		return nil, fmt.Errorf("%d qubits: training needs the full distribution, at most %d qubits", m.NumBits(), MaxExactBits)
+	if m.NumBits() > dataset.MaxExactBits {
+		return nil, fmt.Errorf("%d qubits: training needs the full distribution, at most %d qubits", m.NumBits(), dataset.MaxExactBits)
 	}
 	if m.NumParams() == 0 {
 		return nil, fmt.Errorf("the circuit has no parameters to train: declare them as OpenQASM 3 inputs (input float theta;) and use them in gate arguments")
 	}
-	loss, err := NewLoss(cfg.Loss, data, cfg.Sigmas)
+	loss, err := dataset.NewLoss(cfg.Loss, data, cfg.Sigmas)
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +266,7 @@ func (m *QCBM) Objective(data *Dataset, cfg ObjectiveConfig) (Objective, error) 
 	case cfg.Shots < 0 || cfg.Shots == 1:
 		return nil, fmt.Errorf("shots %d: use 0 for exact probabilities or at least 2", cfg.Shots)
 	case cfg.Shots > 0:
-		mmd, ok := loss.(*MMDLoss)
+		mmd, ok := loss.(*dataset.MMDLoss)
 		if !ok {
 			return nil, fmt.Errorf("--shots needs the mmd loss: %s has no unbiased estimate from samples", cfg.Loss)
 		}
@@ -278,9 +280,9 @@ func (m *QCBM) Objective(data *Dataset, cfg ObjectiveConfig) (Objective, error) 
 
 type qcbmObjective struct {
 	m    *QCBM
-	loss Loss
-	mmd  *MMDLoss // set when sampling
-	cfg  ObjectiveConfig
+	loss dataset.Loss
+	mmd  *dataset.MMDLoss // set when sampling
+	cfg  model.ObjectiveConfig
 	sv   atomic.Pointer[svShift] // the shift gradient's workspace, when idle
 }
 
@@ -293,11 +295,11 @@ func (o *qcbmObjective) svWork() *svShift {
 	return newSVShift(o.m.prog, o.cfg.Workers)
 }
 
-func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error) {
+func (o *qcbmObjective) Eval(step int, theta, grad []float64) (model.Evaluation, error) {
 	pr := o.m.prog
 	ev, err := pr.evaluate(theta)
 	if err != nil {
-		return Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	// The state-vector shift gradient keeps states of its forward pass:
 	// run it now, for the loss too.
@@ -310,11 +312,11 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error
 	if sv != nil {
 		psi, err := sv.forward(ev)
 		if err != nil {
-			return Evaluation{}, err
+			return model.Evaluation{}, err
 		}
 		st = svState{psi}
 	} else if st, err = o.m.runOn(o.m.engine, ev); err != nil {
-		return Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	p := st.Probabilities()
 	g := make([]float64, len(p))
@@ -322,17 +324,17 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error
 	if o.mmd != nil {
 		rng := rand.New(rand.NewPCG(o.cfg.Seed, stream(tagLoss, uint64(step))))
 		if loss, err = o.mmd.EvalSamples(st.Sample(o.cfg.Shots, rng), g); err != nil {
-			return Evaluation{}, err
+			return model.Evaluation{}, err
 		}
 	} else {
 		loss = o.loss.Eval(p, g)
 	}
-	out := Evaluation{Loss: loss, Probs: p}
+	out := model.Evaluation{Loss: loss, Probs: p}
 	if grad == nil {
 		return out, nil
 	}
 	if len(grad) != len(theta) {
-		return Evaluation{}, fmt.Errorf("gradient of length %d for %d parameters", len(grad), len(theta))
+		return model.Evaluation{}, fmt.Errorf("gradient of length %d for %d parameters", len(grad), len(theta))
 	}
 	var dv []float64
 	if o.cfg.Grad == GradAdjoint {
@@ -341,7 +343,7 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (Evaluation, error
 		dv, err = pr.shiftGrad(o.m.engine, ev, g, shiftOptions{workers: o.cfg.Workers, shots: o.cfg.Shots, seed: o.cfg.Seed, step: step, sv: sv})
 	}
 	if err != nil {
-		return Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	pr.chain(theta, dv, grad)
 	return out, nil
@@ -373,7 +375,7 @@ func (m *QCBM) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-func loadQCBM(raw []byte) (Model, error) {
+func loadQCBM(raw []byte) (model.Model, error) {
 	var j qcbmJSON
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return nil, err

@@ -17,7 +17,9 @@ import (
 	"strings"
 	"sync"
 
+	"born/dataset"
 	"born/internal/atomicfile"
+	"born/model"
 )
 
 // RunSpec is everything that defines a training run; model.json keeps it
@@ -54,7 +56,7 @@ type RunSpec struct {
 func DefaultRunSpec() RunSpec {
 	return RunSpec{
 		Data: "bas:2x3", Ansatz: "qcbm:7", Engine: StateVector.Name(),
-		Loss: LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift,
+		Loss: dataset.LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift,
 		Optimizer: OptAdam, LR: 0.1, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
 		Steps: 500, Seed: 1, CheckpointEvery: 10,
 	}
@@ -64,7 +66,7 @@ func DefaultRunSpec() RunSpec {
 // gradient's goroutines (0: all cores).
 func (s *RunSpec) TrainConfig(workers int) TrainConfig {
 	return TrainConfig{
-		ObjectiveConfig: ObjectiveConfig{Loss: s.Loss, Sigmas: s.Sigmas, Grad: s.Grad, Shots: s.Shots, Seed: s.Seed, Workers: workers},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: s.Loss, Sigmas: s.Sigmas, Grad: s.Grad, Shots: s.Shots, Seed: s.Seed, Workers: workers},
 		Optimizer:       s.Optimizer, LR: s.LR, Beta1: s.Beta1, Beta2: s.Beta2, Eps: s.Eps,
 		Steps: s.Steps, Tol: s.Tol, CheckpointEvery: s.CheckpointEvery,
 	}
@@ -97,7 +99,7 @@ func (s *RunSpec) Validate() error {
 		}
 	}
 	switch s.Loss {
-	case LossMMD:
+	case dataset.LossMMD:
 		if len(s.Sigmas) == 0 {
 			return fmt.Errorf("--sigmas is empty: the mmd loss needs positive bandwidths, as in --sigmas 0.5,1,2,4")
 		}
@@ -106,7 +108,7 @@ func (s *RunSpec) Validate() error {
 				return fmt.Errorf("--sigmas: %g is not a finite positive bandwidth", v)
 			}
 		}
-	case LossKL, LossNLL:
+	case dataset.LossKL, dataset.LossNLL:
 	default:
 		return fmt.Errorf("unknown loss %q: use mmd, kl or nll", s.Loss)
 	}
@@ -116,7 +118,7 @@ func (s *RunSpec) Validate() error {
 	if s.Shots < 0 || s.Shots == 1 {
 		return fmt.Errorf("--shots %d: use 0 for exact probabilities or at least 2", s.Shots)
 	}
-	if s.Shots > 0 && s.Loss != LossMMD {
+	if s.Shots > 0 && s.Loss != dataset.LossMMD {
 		return fmt.Errorf("--shots needs --loss mmd: %s has no unbiased estimate from samples", s.Loss)
 	}
 	if s.Shots > 0 && s.Grad == GradAdjoint {
@@ -131,11 +133,11 @@ func (s *RunSpec) Validate() error {
 type Run struct {
 	Dir     string
 	Spec    RunSpec
-	Data    *Dataset
-	Model   Model
+	Data    *dataset.Dataset
+	Model   model.Model
 	State   TrainState
 	History []Record
-	Metrics *Metrics // after training
+	Metrics *model.Metrics // after training
 	// Program is born's version, recorded in model.json.
 	Program string
 	// Warnings are the OpenQASM reader's warnings about Spec.Circuit.
@@ -150,7 +152,7 @@ const (
 
 // Builder builds the initial model of a run whose RunSpec.Model names it,
 // with its initial parameters drawn from spec.Seed.
-type Builder func(spec *RunSpec, data *Dataset) (Model, error)
+type Builder func(spec *RunSpec, data *dataset.Dataset) (model.Model, error)
 
 var (
 	buildersMu sync.RWMutex
@@ -166,7 +168,7 @@ func RegisterBuilder(kind string, b Builder) {
 }
 
 // buildModel builds the model spec.Model names.
-func buildModel(spec *RunSpec, data *Dataset) (Model, error) {
+func buildModel(spec *RunSpec, data *dataset.Dataset) (model.Model, error) {
 	kind, _, _ := strings.Cut(spec.Model, ":")
 	buildersMu.RLock()
 	b := builders[kind]
@@ -188,7 +190,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	if _, err := os.Stat(filepath.Join(dir, ModelFileName)); err == nil {
 		return nil, fmt.Errorf("%s already holds a run; continue it with --resume %s or choose another --out", dir, dir)
 	}
-	data, err := ParseDataset(spec.Data)
+	data, err := dataset.ParseDataset(spec.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -240,7 +242,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 }
 
 // startRun checks the configuration and writes the initial checkpoint.
-func startRun(dir string, spec RunSpec, data *Dataset, m Model, program string, warnings []string) (*Run, error) {
+func startRun(dir string, spec RunSpec, data *dataset.Dataset, m model.Model, program string, warnings []string) (*Run, error) {
 	r := &Run{Dir: dir, Spec: spec, Data: data, Model: m, Program: program, Warnings: warnings}
 	// Check the whole configuration before writing anything.
 	if _, err := m.Objective(data, spec.TrainConfig(0).ObjectiveConfig); err != nil {
@@ -294,7 +296,7 @@ func OpenRun(dir string) (*Run, error) {
 	if mf.Settings == nil || mf.Data == nil || mf.Train == nil {
 		return nil, fmt.Errorf("%s: not a training run (no settings, data or training state)", filepath.Join(dir, ModelFileName))
 	}
-	data, err := ParseDataset(mf.Data.Spec)
+	data, err := dataset.ParseDataset(mf.Data.Spec)
 	if err != nil {
 		return nil, fmt.Errorf("the run's data: %w", err)
 	}
@@ -339,11 +341,11 @@ func (r *Run) Train(ctx context.Context, workers int, onRecord func(Record)) err
 		return err
 	}
 	r.State, r.History = t.State, t.History
-	k, kerr := NewKernel(r.Data.Bits, r.Data.Metric, r.Spec.Sigmas)
-	if kerr != nil || r.Data.Bits > MaxExactBits {
+	k, kerr := dataset.NewKernel(r.Data.Bits, r.Data.Metric, r.Spec.Sigmas)
+	if kerr != nil || r.Data.Bits > dataset.MaxExactBits {
 		k = nil
 	}
-	if r.Metrics, err = Evaluate(r.Model, r.Data, k); err != nil {
+	if r.Metrics, err = model.Evaluate(r.Model, r.Data, k); err != nil {
 		return err
 	}
 	return r.Save()

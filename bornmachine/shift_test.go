@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"born/circuit"
+	"born/dataset"
 )
 
 // shiftCase is a compiled circuit with parameters and a loss gradient g.
@@ -32,7 +33,7 @@ func shiftCases(t *testing.T) []shiftCase {
 		cs = append(cs, randomCircuit(rng, n, 4, 18))
 		names = append(names, fmt.Sprintf("random-%d-%d", n, trial))
 	}
-	data, err := ParseDataset("bas:3x3")
+	data, err := dataset.ParseDataset("bas:3x3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,7 +327,7 @@ func TestShiftSampledSeeded(t *testing.T) {
 // circuits of a planned block (suffix runs, combinations, exact
 // expectations or shots) allocates nothing, suffix shared or not.
 func TestShiftNoAllocs(t *testing.T) {
-	data, err := ParseDataset("bas:3x3")
+	data, err := dataset.ParseDataset("bas:3x3")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/optimize"
+
+	"born/dataset"
+	"born/model"
 )
 
 // Optimizers.
@@ -26,16 +29,16 @@ const (
 // does. Everything that carries over between steps is in the model, so a
 // checkpoint (the model file) resumes exactly.
 type Sweeper interface {
-	Model
+	model.Model
 	// Sweep performs training step step (1, 2, ...) on data with the
 	// settings cfg (its LR and Loss) and returns the evaluation at the new
 	// parameters, with Probs when the model has at most MaxExactBits bits.
-	Sweep(step int, data *Dataset, cfg TrainConfig) (Evaluation, error)
+	Sweep(step int, data *dataset.Dataset, cfg TrainConfig) (model.Evaluation, error)
 }
 
 // TrainConfig configures Trainer.
 type TrainConfig struct {
-	ObjectiveConfig
+	model.ObjectiveConfig
 	// Optimizer is adam, lbfgs (gonum/optimize's L-BFGS) or sweep (a
 	// Sweeper's own steps).
 	Optimizer string
@@ -137,8 +140,8 @@ func (e *NonFiniteError) Error() string {
 // with Adam, reaches bit for bit the parameters an uninterrupted run
 // reaches (L-BFGS restarts its curvature memory at a resume).
 type Trainer struct {
-	Model   Model
-	Data    *Dataset
+	Model   model.Model
+	Data    *dataset.Dataset
 	Config  TrainConfig
 	State   TrainState
 	History []Record
@@ -186,18 +189,18 @@ func (t *Trainer) interrupt() error {
 
 // record appends the row for step from an evaluation at theta (nil: the
 // model's current parameters).
-func (t *Trainer) record(step int, theta []float64, ev Evaluation) error {
+func (t *Trainer) record(step int, theta []float64, ev model.Evaluation) error {
 	r := Record{Step: step, Loss: ev.Loss, Wall: t.wall()}
 	p := ev.Probs
 	if p != nil {
-		r.KL, r.ValidMass = KLDivergence(t.Data, p), ValidMass(t.Data, p)
+		r.KL, r.ValidMass = dataset.KLDivergence(t.Data, p), dataset.ValidMass(t.Data, p)
 	} else {
 		if theta != nil {
 			if err := t.Model.SetParams(theta); err != nil {
 				return err
 			}
 		}
-		m, err := Evaluate(t.Model, t.Data, nil)
+		m, err := model.Evaluate(t.Model, t.Data, nil)
 		if err != nil {
 			return err
 		}
@@ -251,7 +254,7 @@ func (t *Trainer) Run(ctx context.Context) error {
 }
 
 // runSweep trains a Sweeper with its own steps.
-func (t *Trainer) runSweep(ctx context.Context, obj Objective) error {
+func (t *Trainer) runSweep(ctx context.Context, obj model.Objective) error {
 	sw, ok := t.Model.(Sweeper)
 	if !ok {
 		return fmt.Errorf("the %s model has no sweep optimizer: use --optimizer adam or lbfgs", t.Model.Kind())
@@ -301,7 +304,7 @@ func (t *Trainer) runSweep(ctx context.Context, obj Objective) error {
 	return t.checkpoint()
 }
 
-func (t *Trainer) runAdam(ctx context.Context, obj Objective) error {
+func (t *Trainer) runAdam(ctx context.Context, obj model.Objective) error {
 	c := &t.Config
 	theta := t.Model.Params()
 	n := len(theta)
@@ -431,14 +434,14 @@ func (r *lbfgsRecorder) step(loc *optimize.Location) error {
 // evalCache evaluates an objective once per point for gonum, which asks
 // for the value and the gradient separately.
 type evalCache struct {
-	obj   Objective
+	obj   model.Objective
 	x     []float64
-	ev    Evaluation
+	ev    model.Evaluation
 	grad  []float64
 	valid bool
 }
 
-func (c *evalCache) eval(step int, x []float64, needGrad bool) (Evaluation, error) {
+func (c *evalCache) eval(step int, x []float64, needGrad bool) (model.Evaluation, error) {
 	if c.valid && slices.Equal(x, c.x) && (c.grad != nil || !needGrad) {
 		return c.ev, nil
 	}
@@ -448,13 +451,13 @@ func (c *evalCache) eval(step int, x []float64, needGrad bool) (Evaluation, erro
 	}
 	ev, err := c.obj.Eval(step, x, g)
 	if err != nil {
-		return Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	c.x, c.ev, c.grad, c.valid = append(c.x[:0], x...), ev, g, true
 	return ev, nil
 }
 
-func (t *Trainer) runLBFGS(ctx context.Context, obj Objective) error {
+func (t *Trainer) runLBFGS(ctx context.Context, obj model.Objective) error {
 	theta := t.Model.Params()
 	cache := &evalCache{obj: obj}
 	rec := &lbfgsRecorder{t: t, ctx: ctx, cache: cache}
@@ -463,11 +466,11 @@ func (t *Trainer) runLBFGS(ctx context.Context, obj Objective) error {
 			rec.err = err
 		}
 	}
-	evalAt := func(x []float64, needGrad bool) (Evaluation, bool) {
+	evalAt := func(x []float64, needGrad bool) (model.Evaluation, bool) {
 		ev, err := cache.eval(t.State.Step+1, x, needGrad)
 		if err != nil {
 			fail(fmt.Errorf("step %d: %w", t.State.Step+1, err))
-			return Evaluation{Loss: math.NaN()}, false
+			return model.Evaluation{Loss: math.NaN()}, false
 		}
 		if !finite(ev.Loss) || (needGrad && !finite(cache.grad...)) {
 			fail(&NonFiniteError{Step: t.State.Step + 1, Loss: ev.Loss, Checkpoint: t.lastCheckpoint})

@@ -9,11 +9,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"born/dataset"
+	"born/model"
 )
 
 func trainer(t testing.TB, data, ansatz string, cfg TrainConfig, seed uint64) *Trainer {
 	t.Helper()
-	d, err := ParseDataset(data)
+	d, err := dataset.ParseDataset(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +34,7 @@ func trainer(t testing.TB, data, ansatz string, cfg TrainConfig, seed uint64) *T
 
 func adam(grad string, shots, steps int, seed uint64) TrainConfig {
 	return TrainConfig{
-		ObjectiveConfig: ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: grad, Shots: shots, Seed: seed},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: grad, Shots: shots, Seed: seed},
 		Optimizer:       OptAdam, LR: 0.1, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Steps: steps, CheckpointEvery: 10,
 	}
 }
@@ -54,11 +57,11 @@ func TestSampledTrainingConverges(t *testing.T) {
 // averages to the exact gradient.
 func TestSampledGradientUnbiased(t *testing.T) {
 	tr := trainer(t, "bas:2x2", "qcbm:1:line", adam(GradShift, 200, 1, 1), 4)
-	exact, err := tr.Model.Objective(tr.Data, ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{0.5, 1}, Grad: GradAdjoint})
+	exact, err := tr.Model.Objective(tr.Data, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{0.5, 1}, Grad: GradAdjoint})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sampled, err := tr.Model.Objective(tr.Data, ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{0.5, 1}, Grad: GradShift, Shots: 200, Seed: 3})
+	sampled, err := tr.Model.Objective(tr.Data, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{0.5, 1}, Grad: GradShift, Shots: 200, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +99,7 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 	for _, shots := range []int{0, 100} {
 		var ref []float64
 		for w := 1; w <= 7; w++ {
-			obj, err := tr.Model.Objective(tr.Data, ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{1}, Grad: GradShift, Shots: shots, Seed: 5, Workers: w})
+			obj, err := tr.Model.Objective(tr.Data, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{1}, Grad: GradShift, Shots: shots, Seed: 5, Workers: w})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -117,7 +120,7 @@ func TestWorkersDoNotChangeResults(t *testing.T) {
 // sigma 0.5, 100 iterations; the reference reaches MMD 7.6e-5 and KL 0.034
 // from MMD 6.6e-2 (seed 2).
 func TestLBFGSDemo(t *testing.T) {
-	cfg := TrainConfig{ObjectiveConfig: ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{0.5}, Grad: GradAdjoint}, Optimizer: OptLBFGS, Steps: 100, CheckpointEvery: 10}
+	cfg := TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{0.5}, Grad: GradAdjoint}, Optimizer: OptLBFGS, Steps: 100, CheckpointEvery: 10}
 	tr := trainer(t, "bas:2x3", "qcbm:7", cfg, 2)
 	if err := tr.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -246,17 +249,17 @@ type nanModel struct {
 	nanAt int
 }
 
-func (m *nanModel) Objective(d *Dataset, cfg ObjectiveConfig) (Objective, error) {
+func (m *nanModel) Objective(d *dataset.Dataset, cfg model.ObjectiveConfig) (model.Objective, error) {
 	o, err := m.QCBM.Objective(d, cfg)
 	return &nanObjective{o, m.nanAt}, err
 }
 
 type nanObjective struct {
-	Objective
+	model.Objective
 	nanAt int
 }
 
-func (o *nanObjective) Eval(step int, theta, grad []float64) (Evaluation, error) {
+func (o *nanObjective) Eval(step int, theta, grad []float64) (model.Evaluation, error) {
 	ev, err := o.Objective.Eval(step, theta, grad)
 	if step >= o.nanAt {
 		ev.Loss = math.NaN()
@@ -309,7 +312,7 @@ func TestRunErrors(t *testing.T) {
 		{func(s *RunSpec) { s.Sigmas = []float64{1, -2} }, "-2 is not a finite positive"},
 		{func(s *RunSpec) { s.Steps = 0 }, "--steps 0: need at least 1"},
 		{func(s *RunSpec) { s.LR = -1 }, "learning rate"},
-		{func(s *RunSpec) { s.Shots = 100; s.Loss = LossKL }, "--shots needs --loss mmd"},
+		{func(s *RunSpec) { s.Shots = 100; s.Loss = dataset.LossKL }, "--shots needs --loss mmd"},
 		{func(s *RunSpec) { s.Shots = 100; s.Grad = GradAdjoint }, "takes no --shots"},
 		{func(s *RunSpec) { s.Optimizer = OptLBFGS; s.Shots = 100 }, "lbfgs needs exact gradients"},
 		{func(s *RunSpec) { s.Grad = "backprop" }, "unknown gradient"},
@@ -323,10 +326,10 @@ func TestRunErrors(t *testing.T) {
 		}
 	}
 	// A circuit whose width differs from the data's.
-	d, _ := ParseDataset("bas:2x2")
+	d, _ := dataset.ParseDataset("bas:2x2")
 	a, _ := ParseAnsatz("qcbm:2:line", 5, nil)
 	m, _ := NewAnsatzQCBM(a, nil)
-	if _, err := m.Objective(d, ObjectiveConfig{Loss: LossMMD, Sigmas: []float64{1}, Grad: GradShift}); err == nil ||
+	if _, err := m.Objective(d, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{1}, Grad: GradShift}); err == nil ||
 		!strings.Contains(err.Error(), "the circuit has 5 qubits but the data have 4 bits") {
 		t.Errorf("width mismatch: %v", err)
 	}

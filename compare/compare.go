@@ -3,8 +3,10 @@
 // metrics: quantum circuits (the QCBM), neural networks (an RBM and a MADE
 // autoregressive flow) and tensor networks (an MPS Born machine).
 //
-// It sits above bornmachine and classical, which do not import each other,
-// so that the command line stays a thin layer.
+// It sits above bornmachine and classical, which do not import each other
+// (both build on the packages dataset and model), so that the command line
+// stays a thin layer. TrainClassical trains a classical baseline with
+// bornmachine's Trainer.
 package compare
 
 import (
@@ -23,12 +25,14 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/mpsbm"
 	"born/classical"
+	"born/dataset"
 	"born/internal/atomicfile"
+	"born/model"
 )
 
 // Config says what to compare.
 type Config struct {
-	// Data is a dataset specification (bornmachine.ParseDataset).
+	// Data is a dataset specification (dataset.ParseDataset).
 	Data string
 	// Models are model specifications: qcbm:DEPTH[:pairs], hea:DEPTH,
 	// rbm:H, flow:H, or a kind registered with Register.
@@ -50,7 +54,7 @@ type Config struct {
 
 // Trained is one trained model, as a family's trainer returns it.
 type Trained struct {
-	Model   bornmachine.Model
+	Model   model.Model
 	History []bornmachine.Record
 	Steps   int
 	Seconds float64
@@ -72,7 +76,7 @@ type Family struct {
 	Name string
 	// Train trains the model spec names on data with seed, writing
 	// whatever it keeps into dir. steps > 0 overrides its default.
-	Train func(ctx context.Context, spec string, data *bornmachine.Dataset, seed uint64, steps int, sigmas []float64,
+	Train func(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 		dir string, program string, progress func(bornmachine.Record, int)) (*Trained, error)
 }
 
@@ -113,7 +117,7 @@ const QCBMSteps = 1000
 // trainQCBM trains a QCBM as `born train` does (Adam lr 0.1, MMD with the
 // given bandwidths) but with exact adjoint gradients, which equal the
 // parameter-shift ones to rounding and cost far less.
-func trainQCBM(ctx context.Context, spec string, data *bornmachine.Dataset, seed uint64, steps int, sigmas []float64,
+func trainQCBM(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	rs := bornmachine.DefaultRunSpec()
 	rs.Data, rs.Ansatz, rs.Seed, rs.Sigmas = data.Spec, spec, seed, sigmas
@@ -140,7 +144,7 @@ func trainQCBM(ctx context.Context, spec string, data *bornmachine.Dataset, seed
 		Method: rs.Grad, Saved: true}, nil
 }
 
-func trainClassical(ctx context.Context, spec string, data *bornmachine.Dataset, seed uint64, steps int, sigmas []float64,
+func trainClassical(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	sp, err := classical.ParseSpec(spec)
 	if err != nil {
@@ -151,7 +155,7 @@ func trainClassical(ctx context.Context, spec string, data *bornmachine.Dataset,
 	if steps > 0 {
 		set.Steps = steps
 	}
-	res, err := classical.Train(ctx, spec, data, set)
+	res, err := TrainClassical(ctx, spec, data, set)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +168,7 @@ func trainClassical(ctx context.Context, spec string, data *bornmachine.Dataset,
 
 // trainMPS trains an MPS Born machine by two-site sweeps on the exact NLL
 // (mpsbm's defaults: 40 sweeps, one step each).
-func trainMPS(ctx context.Context, spec string, data *bornmachine.Dataset, seed uint64, steps int, sigmas []float64,
+func trainMPS(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	set := mpsbm.DefaultSettings()
 	set.Seed = seed
@@ -251,7 +255,7 @@ type Report struct {
 	Trials   []Trial           `json:"trials"`
 	Versions map[string]string `json:"versions"`
 
-	data *bornmachine.Dataset
+	data *dataset.Dataset
 }
 
 // Files of a comparison directory.
@@ -304,18 +308,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	data, err := bornmachine.ParseDataset(cfg.Data)
+	data, err := dataset.ParseDataset(cfg.Data)
 	if err != nil {
 		return nil, err
 	}
-	if data.Bits > bornmachine.MaxExactBits {
-		return nil, fmt.Errorf("%s has %d bits: a comparison measures exact KL, NLL and MMD, which need at most %d", cfg.Data, data.Bits, bornmachine.MaxExactBits)
+	if data.Bits > dataset.MaxExactBits {
+		return nil, fmt.Errorf("%s has %d bits: a comparison measures exact KL, NLL and MMD, which need at most %d", cfg.Data, data.Bits, dataset.MaxExactBits)
 	}
 	sigmas := cfg.Sigmas
 	if sigmas == nil {
 		sigmas = DefaultSigmas
 	}
-	kernel, err := bornmachine.NewKernel(data.Bits, data.Metric, sigmas)
+	kernel, err := dataset.NewKernel(data.Bits, data.Metric, sigmas)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +344,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s, seed %d: %w", spec, seed, err)
 			}
-			met, err := bornmachine.Evaluate(tr.Model, data, kernel)
+			met, err := model.Evaluate(tr.Model, data, kernel)
 			if err != nil {
 				return nil, fmt.Errorf("%s, seed %d: %w", spec, seed, err)
 			}
@@ -371,7 +375,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // saveModel writes model.json and history.csv of a model its trainer did
 // not save.
-func saveModel(dir string, tr *Trained, data *bornmachine.Dataset, met *bornmachine.Metrics, program string) error {
+func saveModel(dir string, tr *Trained, data *dataset.Dataset, met *model.Metrics, program string) error {
 	mf, err := bornmachine.NewModelFile(tr.Model)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/circuit"
+	"born/dataset"
 )
 
 var palette = []color.RGBA{
@@ -384,7 +385,7 @@ func (r *Report) chooseStates(mean [][]float64) ([]uint64, string) {
 
 func (r *Report) probPanel() (*plot.Plot, error) {
 	mean, lo, hi := r.modelProbs()
-	if r.data.Metric == bornmachine.Integer && 1<<uint(r.Bits) <= maxLinePoints {
+	if r.data.Metric == dataset.Integer && 1<<uint(r.Bits) <= maxLinePoints {
 		return r.integerPanel(mean, lo, hi)
 	}
 	p := plot.New()

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"born/bornmachine"
+	"born/dataset"
 )
 
 // history returns records with KL(step) = f(step) for steps 0..n-1.
@@ -23,7 +24,7 @@ func history(n int, f func(int) float64) []bornmachine.Record {
 // sweep-trained one (two seeds) on BAS 2x2, built by hand.
 func testReport(t *testing.T) *Report {
 	t.Helper()
-	data, err := bornmachine.BarsAndStripes(2, 2)
+	data, err := dataset.BarsAndStripes(2, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestProbPanelStates(t *testing.T) {
 	}
 
 	// More data states than bars: the title says top maxBars of how many.
-	data, err := bornmachine.BarsAndStripes(4, 4) // 30 patterns
+	data, err := dataset.BarsAndStripes(4, 4) // 30 patterns
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +142,7 @@ func TestPlotDecodes(t *testing.T) {
 		}
 	}
 	// Numeric data are drawn against x.
-	g, err := bornmachine.ParseDataset("gauss:4")
+	g, err := dataset.ParseDataset("gauss:4")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,6 +23,7 @@ import (
 
 	"born/bornmachine"
 	"born/circuit"
+	"born/dataset"
 )
 
 var (
@@ -167,18 +168,18 @@ const (
 )
 
 // DistributionPlot writes a PNG of the model's probabilities p (2^n of
-// them) beside the data's. Data that are numbers (bornmachine.Integer, the
+// them) beside the data's. Data that are numbers (dataset.Integer, the
 // discretised Gaussians) are drawn against the integer x = 0 ... 2^n - 1,
 // the model as a line over the data's bars. Other data are a bar chart of
 // states labelled q[n-1]...q[0]: every state when there are at most 64,
 // otherwise the 40 states most probable under the model or the data, most
 // probable first, as the title says.
-func DistributionPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error {
+func DistributionPlot(w io.Writer, data *dataset.Dataset, p []float64) error {
 	n := data.Bits
 	if len(p) != 1<<uint(n) {
 		return fmt.Errorf("figures: %d probabilities for %d-bit data", len(p), n)
 	}
-	if data.Metric == bornmachine.Integer {
+	if data.Metric == dataset.Integer {
 		return integerPlot(w, data, p)
 	}
 	var states []uint64
@@ -257,7 +258,7 @@ func DistributionPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error
 
 // integerPlot draws the distributions of numeric data against the integer
 // x: the data as bars, the model as a line through its probabilities.
-func integerPlot(w io.Writer, data *bornmachine.Dataset, p []float64) error {
+func integerPlot(w io.Writer, data *dataset.Dataset, p []float64) error {
 	plt := plot.New()
 	plt.Title.Text = fmt.Sprintf("model and data distributions over x = 0 ... %d", len(p)-1)
 	plt.X.Label.Text = fmt.Sprintf("x (the %d bits read as an integer)", data.Bits)

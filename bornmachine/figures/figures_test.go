@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"born/bornmachine"
+	"born/dataset"
 )
 
 // TestSampleGridPixels checks that pixel (i,j) of a drawn sample shows bit
@@ -69,7 +70,7 @@ func TestSampleGridPixels(t *testing.T) {
 }
 
 func TestPlotsDecode(t *testing.T) {
-	data, _ := bornmachine.BarsAndStripes(2, 2)
+	data, _ := dataset.BarsAndStripes(2, 2)
 	p, _ := data.Dense()
 	h := []bornmachine.Record{{Step: 0, Loss: 0.1, KL: 1}, {Step: 1, Loss: 0.05, KL: 0.5}, {Step: 2, Loss: -1e-4, KL: 0.2}}
 	var a, b bytes.Buffer
@@ -80,7 +81,7 @@ func TestPlotsDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Gaussian data are drawn against the integer x (every state).
-	gauss, err := bornmachine.ParseDataset("gauss:5")
+	gauss, err := dataset.ParseDataset("gauss:5")
 	if err != nil {
 		t.Fatal(err)
 	}

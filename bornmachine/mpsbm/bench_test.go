@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 )
 
 // benchmarkSweep measures one training sweep (2(n-1) two-site updates) of
@@ -17,7 +19,7 @@ func benchmarkSweep(b *testing.B, data, spec string) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg := bornmachine.TrainConfig{ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL}, LR: set.LR}
+	cfg := bornmachine.TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossNLL}, LR: set.LR}
 	m := r.Model
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

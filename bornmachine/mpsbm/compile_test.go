@@ -13,6 +13,7 @@ import (
 
 	"born/bornmachine"
 	"born/circuit"
+	"born/model"
 	"born/mps"
 	"born/qasm"
 	"born/statevector"
@@ -198,7 +199,7 @@ func TestFromQCBM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := m2.Sweep(1, data, bornmachine.TrainConfig{ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: "nll"}, LR: 0.1})
+	ev, err := m2.Sweep(1, data, bornmachine.TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: "nll"}, LR: 0.1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +257,7 @@ func TestModelQASM(t *testing.T) {
 	}
 }
 
-func modelFile(t *testing.T, m bornmachine.Model) *bytes.Reader {
+func modelFile(t *testing.T, m model.Model) *bytes.Reader {
 	t.Helper()
 	mf, err := bornmachine.NewModelFile(m)
 	if err != nil {
@@ -268,7 +269,7 @@ func modelFile(t *testing.T, m bornmachine.Model) *bytes.Reader {
 
 // checkProgram runs an OpenQASM program on the state vector and compares
 // its probabilities with the model's.
-func checkProgram(t *testing.T, src []byte, m bornmachine.Model) {
+func checkProgram(t *testing.T, src []byte, m model.Model) {
 	t.Helper()
 	c, _, err := qasm.Parse("model.qasm", src, nil)
 	if err != nil {

@@ -27,7 +27,7 @@
 // Objective is the exact NLL (or KL) as a function of all tensor entries at
 // fixed bond dimensions, with its exact gradient, for bornmachine's other
 // optimizers and for checks. Train trains a model named like mps:16 with a
-// per-sweep history, as classical.Train does for the classical baselines;
+// per-sweep history, as compare.TrainClassical does for the classical baselines;
 // `born train --model mps:CHI` runs the same through bornmachine.Run.
 //
 // # Bridges

@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"born/bornmachine"
 	"born/bornmachine/mpsbm"
+	"born/dataset"
 )
 
 // Training an MPS Born machine on bars and stripes 3x3: the bonds grow to
 // the data's Schmidt ranks and the NLL reaches the data's entropy, ln 14.
 func ExampleTrain() {
-	data, _ := bornmachine.ParseDataset("bas:3x3")
+	data, _ := dataset.ParseDataset("bas:3x3")
 	r, err := mpsbm.Train(context.Background(), "mps:16", data, mpsbm.DefaultSettings())
 	if err != nil {
 		fmt.Println(err)
@@ -27,7 +27,7 @@ func ExampleTrain() {
 
 // Exact sampling from a trained model: every sample is a valid pattern.
 func ExampleModel_Sample() {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
+	data, _ := dataset.ParseDataset("bas:2x2")
 	r, _ := mpsbm.Train(context.Background(), "mps:4", data, mpsbm.DefaultSettings())
 	xs, _ := r.Model.Sample(1000, 7)
 	valid := 0
@@ -45,7 +45,7 @@ func ExampleModel_Sample() {
 // Compiling MPS Born machines into circuits: exact at bond dimension 2,
 // approximate with its fidelity above it.
 func ExampleModel_Compile() {
-	data, _ := bornmachine.ParseDataset("bas:3x3")
+	data, _ := dataset.ParseDataset("bas:3x3")
 	for _, spec := range []string{"mps:2", "mps:8"} {
 		r, _ := mpsbm.Train(context.Background(), spec, data, mpsbm.DefaultSettings())
 		c, err := r.Model.Compile(mpsbm.CompileOptions{Layers: 2})

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"born/bornmachine"
+	"born/dataset"
 	"born/mps"
 )
 
@@ -77,7 +77,7 @@ func bruteProbs(ts []mps.Tensor) ([]float64, float64) {
 }
 
 // klOf returns KL(data || p) by its definition.
-func klOf(data *bornmachine.Dataset, p []float64) float64 {
+func klOf(data *dataset.Dataset, p []float64) float64 {
 	var kl float64
 	for i, x := range data.States {
 		kl += data.Probs[i] * math.Log(data.Probs[i]/p[x])
@@ -86,8 +86,8 @@ func klOf(data *bornmachine.Dataset, p []float64) float64 {
 }
 
 // randomData returns a distribution on a random subset of n-bit states.
-func randomData(r *rand.Rand, n int) *bornmachine.Dataset {
-	d := &bornmachine.Dataset{Spec: "random", Bits: n}
+func randomData(r *rand.Rand, n int) *dataset.Dataset {
+	d := &dataset.Dataset{Spec: "random", Bits: n}
 	var total float64
 	for x := range uint64(1) << uint(n) {
 		if r.IntN(3) == 0 {
@@ -106,9 +106,9 @@ func randomData(r *rand.Rand, n int) *bornmachine.Dataset {
 	return d
 }
 
-func mustData(t testing.TB, spec string) *bornmachine.Dataset {
+func mustData(t testing.TB, spec string) *dataset.Dataset {
 	t.Helper()
-	d, err := bornmachine.ParseDataset(spec)
+	d, err := dataset.ParseDataset(spec)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 	"born/mps"
 )
 
@@ -28,12 +30,12 @@ const (
 )
 
 var (
-	_ bornmachine.Model   = (*Model)(nil)
+	_ model.Model         = (*Model)(nil)
 	_ bornmachine.Sweeper = (*Model)(nil)
 )
 
 func init() {
-	bornmachine.RegisterModel(Kind, func(raw []byte) (bornmachine.Model, error) { return Load(raw) })
+	model.Register(Kind, func(raw []byte) (model.Model, error) { return Load(raw) })
 	bornmachine.RegisterBuilder(Kind, buildForRun)
 }
 
@@ -49,12 +51,12 @@ type Model struct {
 	PairSteps int
 }
 
-// New returns a real MPS Born machine on n bits (2 to bornmachine.MaxBits)
+// New returns a real MPS Born machine on n bits (2 to dataset.MaxBits)
 // with bond cap bondDim (0: none) and relative cutoff (0: DefaultCutoff),
 // initialised by Init(seed, min(2, bondDim)).
 func New(n, bondDim int, cutoff float64, seed uint64) (*Model, error) {
-	if n < 2 || n > bornmachine.MaxBits {
-		return nil, fmt.Errorf("mps: %d bits; the MPS Born machine needs 2 to %d", n, bornmachine.MaxBits)
+	if n < 2 || n > dataset.MaxBits {
+		return nil, fmt.Errorf("mps: %d bits; the MPS Born machine needs 2 to %d", n, dataset.MaxBits)
 	}
 	if bondDim < 0 {
 		return nil, fmt.Errorf("mps: bond dimension %d; use at least 1, as in mps:16", bondDim)
@@ -127,8 +129,8 @@ func (m *Model) options() mps.Options {
 // |<x|psi>|^2 for the state s (copied), with bond cap bondDim (0: none)
 // and cutoff (0: DefaultCutoff) for training.
 func FromState(s *mps.State, bondDim int, cutoff float64) (*Model, error) {
-	if n := s.NumQubits(); n < 2 || n > bornmachine.MaxBits {
-		return nil, fmt.Errorf("mps: %d qubits; the MPS Born machine needs 2 to %d", n, bornmachine.MaxBits)
+	if n := s.NumQubits(); n < 2 || n > dataset.MaxBits {
+		return nil, fmt.Errorf("mps: %d qubits; the MPS Born machine needs 2 to %d", n, dataset.MaxBits)
 	}
 	if cutoff == 0 {
 		cutoff = DefaultCutoff
@@ -283,8 +285,8 @@ func (m *Model) LogProb(x uint64) (float64, error) {
 
 // Probabilities returns p(x) for all 2^n states (n <= MaxExactBits).
 func (m *Model) Probabilities() ([]float64, error) {
-	if m.n > bornmachine.MaxExactBits {
-		return nil, fmt.Errorf("mps: %d bits: the full distribution needs at most %d", m.n, bornmachine.MaxExactBits)
+	if m.n > dataset.MaxExactBits {
+		return nil, fmt.Errorf("mps: %d bits: the full distribution needs at most %d", m.n, dataset.MaxExactBits)
 	}
 	return m.st.Probabilities(), nil
 }
@@ -348,8 +350,8 @@ func Load(raw []byte) (*Model, error) {
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return nil, err
 	}
-	if j.Bits < 2 || j.Bits > bornmachine.MaxBits {
-		return nil, fmt.Errorf("%d bits; the MPS Born machine needs 2 to %d", j.Bits, bornmachine.MaxBits)
+	if j.Bits < 2 || j.Bits > dataset.MaxBits {
+		return nil, fmt.Errorf("%d bits; the MPS Born machine needs 2 to %d", j.Bits, dataset.MaxBits)
 	}
 	if len(j.Tensors) != j.Bits {
 		return nil, fmt.Errorf("%d tensors for %d bits", len(j.Tensors), j.Bits)

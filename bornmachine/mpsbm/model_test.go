@@ -15,6 +15,8 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 	"born/mps"
 )
 
@@ -28,17 +30,17 @@ func TestObjectiveGradient(t *testing.T) {
 		cplx   bool
 		loss   string
 	}{
-		{2, 2, false, bornmachine.LossNLL},
-		{3, 2, true, bornmachine.LossNLL},
-		{4, 3, false, bornmachine.LossKL},
-		{5, 4, true, bornmachine.LossKL},
-		{6, 3, true, bornmachine.LossNLL},
+		{2, 2, false, dataset.LossNLL},
+		{3, 2, true, dataset.LossNLL},
+		{4, 3, false, dataset.LossKL},
+		{5, 4, true, dataset.LossKL},
+		{6, 3, true, dataset.LossNLL},
 	} {
 		t.Run(fmt.Sprintf("n=%d,chi=%d,complex=%v,%s", tc.n, tc.chi, tc.cplx, tc.loss), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(tc.n), 1))
 			m := randomModel(t, r, tc.n, tc.chi, tc.cplx)
 			data := randomData(r, tc.n)
-			obj, err := m.Objective(data, bornmachine.ObjectiveConfig{Loss: tc.loss})
+			obj, err := m.Objective(data, model.ObjectiveConfig{Loss: tc.loss})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +61,7 @@ func TestObjectiveGradient(t *testing.T) {
 			}
 			p, _ := bruteProbs(ts)
 			want := klOf(data, p)
-			if tc.loss == bornmachine.LossNLL {
+			if tc.loss == dataset.LossNLL {
 				want += data.Entropy()
 			}
 			if math.Abs(ev.Loss-want) > 1e-10 {
@@ -197,7 +199,7 @@ func TestNormalisedThroughSweeps(t *testing.T) {
 				m = randomModel(t, rand.New(rand.NewPCG(3, 4)), data.Bits, 2, true)
 				m.st, _ = mps.FromCanonical(m.st.Tensors(), m.st.Center(), mps.Options{MaxBond: tc.chi, Cutoff: DefaultCutoff})
 			}
-			cfg := bornmachine.TrainConfig{ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL}, LR: 0.1}
+			cfg := bornmachine.TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossNLL}, LR: 0.1}
 			for step := 1; step <= 6; step++ {
 				ev, err := m.Sweep(step, data, cfg)
 				if err != nil {
@@ -394,17 +396,17 @@ func TestBadInput(t *testing.T) {
 		{"params length", m.SetParams([]float64{1}), "parameters given"},
 		{"params NaN", m.SetParams(append(make([]float64, m.NumParams()-1), math.NaN())), "finite"},
 		{"params zero", m.SetParams(make([]float64, m.NumParams())), "norm 0"},
-		{"mmd loss", func() error { _, err := m.Objective(data, bornmachine.ObjectiveConfig{Loss: "mmd"}); return err }(), "nll or kl"},
+		{"mmd loss", func() error { _, err := m.Objective(data, model.ObjectiveConfig{Loss: "mmd"}); return err }(), "nll or kl"},
 		{"shots", func() error {
-			_, err := m.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll", Shots: 10})
+			_, err := m.Objective(data, model.ObjectiveConfig{Loss: "nll", Shots: 10})
 			return err
 		}(), "shots"},
 		{"data width", func() error {
-			_, err := m.Sweep(1, mustData(t, "bas:3x3"), bornmachine.TrainConfig{ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: "nll"}, LR: 0.1})
+			_, err := m.Sweep(1, mustData(t, "bas:3x3"), bornmachine.TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: "nll"}, LR: 0.1})
 			return err
 		}(), "must match"},
 		{"sweep step", func() error {
-			_, err := m.Sweep(1, data, bornmachine.TrainConfig{ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: "nll"}, LR: -1})
+			_, err := m.Sweep(1, data, bornmachine.TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: "nll"}, LR: -1})
 			return err
 		}(), "step size"},
 		{"train spec", func() error { _, err := Train(t.Context(), "mps:-2", data, DefaultSettings()); return err }(), "at least 1"},

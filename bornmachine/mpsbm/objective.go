@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 	"born/mps"
 )
 
@@ -12,13 +14,13 @@ import (
 // data's entropy, a constant).
 func checkLoss(loss string) error {
 	switch loss {
-	case bornmachine.LossNLL, bornmachine.LossKL:
+	case dataset.LossNLL, dataset.LossKL:
 		return nil
 	}
 	return fmt.Errorf("the MPS Born machine trains on the exact likelihood: use --loss nll or kl, not %q", loss)
 }
 
-func (m *Model) checkData(data *bornmachine.Dataset) error {
+func (m *Model) checkData(data *dataset.Dataset) error {
 	if data == nil {
 		return fmt.Errorf("mps: no data")
 	}
@@ -32,7 +34,7 @@ func (m *Model) checkData(data *bornmachine.Dataset) error {
 // as a function of all tensor entries (the layout of Params) at the
 // model's current bond dimensions, with its exact gradient. The tensors
 // need not be normalised or canonical: Z is contracted exactly.
-func (m *Model) Objective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveConfig) (bornmachine.Objective, error) {
+func (m *Model) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (model.Objective, error) {
 	if err := m.checkData(data); err != nil {
 		return nil, err
 	}
@@ -47,32 +49,32 @@ func (m *Model) Objective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveCo
 	default:
 		return nil, fmt.Errorf("unknown gradient %q: the MPS Born machine's gradient is exact", cfg.Grad)
 	}
-	return &objective{m: m, data: data, kl: cfg.Loss == bornmachine.LossKL, shapes: m.shapes(), cplx: m.complex, h: data.Entropy()}, nil
+	return &objective{m: m, data: data, kl: cfg.Loss == dataset.LossKL, shapes: m.shapes(), cplx: m.complex, h: data.Entropy()}, nil
 }
 
 type objective struct {
 	m      *Model
-	data   *bornmachine.Dataset
+	data   *dataset.Dataset
 	kl     bool
 	h      float64
 	shapes [][2]int
 	cplx   bool
 }
 
-func (o *objective) Eval(step int, theta, grad []float64) (bornmachine.Evaluation, error) {
+func (o *objective) Eval(step int, theta, grad []float64) (model.Evaluation, error) {
 	ts, err := unflatten(theta, o.shapes, o.cplx)
 	if err != nil {
-		return bornmachine.Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	if grad != nil && len(grad) != len(theta) {
-		return bornmachine.Evaluation{}, fmt.Errorf("gradient of length %d for %d parameters", len(grad), len(theta))
+		return model.Evaluation{}, fmt.Errorf("gradient of length %d for %d parameters", len(grad), len(theta))
 	}
 	loss, gs := nllGrad(ts, o.data, grad != nil)
 	if o.kl {
 		loss -= o.h
 	}
-	out := bornmachine.Evaluation{Loss: loss}
-	if len(ts) <= bornmachine.MaxExactBits {
+	out := model.Evaluation{Loss: loss}
+	if len(ts) <= dataset.MaxExactBits {
 		if st, err := mps.FromTensors(ts, o.m.options()); err == nil {
 			out.Probs = st.Probabilities()
 		}
@@ -87,7 +89,7 @@ func (o *objective) Eval(step int, theta, grad []float64) (bornmachine.Evaluatio
 // (any gauge, any norm) and, if grad, 2 dNLL/dconj(A) per site: its real
 // and imaginary parts are the derivatives by the real and imaginary parts
 // of each entry.
-func nllGrad(ts []mps.Tensor, data *bornmachine.Dataset, grad bool) (float64, []mps.Tensor) {
+func nllGrad(ts []mps.Tensor, data *dataset.Dataset, grad bool) (float64, []mps.Tensor) {
 	n := len(ts)
 	// Norm environments EL[b] (bond b, left of site b) and ER[b].
 	el := make([][]complex128, n+1)

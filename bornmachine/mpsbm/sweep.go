@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 	"born/mps"
 )
 
@@ -24,15 +26,15 @@ const pSmall = 1e-300
 // cutoff, normalised, the center moving on. It returns the exact loss
 // (cfg.Loss: nll or kl) at the new tensors, with the probabilities for n <=
 // MaxExactBits. The result depends only on the model and data.
-func (m *Model) Sweep(step int, data *bornmachine.Dataset, cfg bornmachine.TrainConfig) (bornmachine.Evaluation, error) {
+func (m *Model) Sweep(step int, data *dataset.Dataset, cfg bornmachine.TrainConfig) (model.Evaluation, error) {
 	if err := m.checkData(data); err != nil {
-		return bornmachine.Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	if err := checkLoss(cfg.Loss); err != nil {
-		return bornmachine.Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	if !(cfg.LR > 0) || math.IsInf(cfg.LR, 0) {
-		return bornmachine.Evaluation{}, fmt.Errorf("sweep step size %g must be a finite number > 0", cfg.LR)
+		return model.Evaluation{}, fmt.Errorf("sweep step size %g must be a finite number > 0", cfg.LR)
 	}
 	steps := m.PairSteps
 	if steps <= 0 {
@@ -53,7 +55,7 @@ func (m *Model) Sweep(step int, data *bornmachine.Dataset, cfg bornmachine.Train
 		th, dl, dr := st.Pair(i)
 		th = sw.descend(th, dl, dr, l[i], r[i+2], i)
 		if _, err := st.SetPair(i, th, true); err != nil {
-			return bornmachine.Evaluation{}, fmt.Errorf("sweep at sites %d, %d: %w", i, i+1, err)
+			return model.Evaluation{}, fmt.Errorf("sweep at sites %d, %d: %w", i, i+1, err)
 		}
 		l[i+1] = l[i].left(st.Site(i), data, i)
 	}
@@ -61,7 +63,7 @@ func (m *Model) Sweep(step int, data *bornmachine.Dataset, cfg bornmachine.Train
 		th, dl, dr := st.Pair(i)
 		th = sw.descend(th, dl, dr, l[i], r[i+2], i)
 		if _, err := st.SetPair(i, th, false); err != nil {
-			return bornmachine.Evaluation{}, fmt.Errorf("sweep at sites %d, %d: %w", i, i+1, err)
+			return model.Evaluation{}, fmt.Errorf("sweep at sites %d, %d: %w", i, i+1, err)
 		}
 		r[i+1] = r[i+2].right(st.Site(i+1), data, i+1)
 	}
@@ -71,15 +73,15 @@ func (m *Model) Sweep(step int, data *bornmachine.Dataset, cfg bornmachine.Train
 
 // evaluate returns the exact loss of the model on data, with the
 // probabilities for small n.
-func (m *Model) evaluate(data *bornmachine.Dataset, loss string) (bornmachine.Evaluation, error) {
-	var ev bornmachine.Evaluation
-	if m.n <= bornmachine.MaxExactBits {
+func (m *Model) evaluate(data *dataset.Dataset, loss string) (model.Evaluation, error) {
+	var ev model.Evaluation
+	if m.n <= dataset.MaxExactBits {
 		p, err := m.Probabilities()
 		if err != nil {
 			return ev, err
 		}
 		ev.Probs = p
-		ev.Loss = bornmachine.NLL(data, p)
+		ev.Loss = dataset.NLL(data, p)
 	} else {
 		for i, x := range data.States {
 			lp, err := m.LogProb(x)
@@ -89,7 +91,7 @@ func (m *Model) evaluate(data *bornmachine.Dataset, loss string) (bornmachine.Ev
 			ev.Loss -= data.Probs[i] * lp
 		}
 	}
-	if loss == bornmachine.LossKL {
+	if loss == dataset.LossKL {
 		ev.Loss -= data.Entropy()
 	}
 	return ev, nil
@@ -113,7 +115,7 @@ func ones(nd int) envs {
 func (e envs) row(i int) []complex128 { return e.v[i*e.dim : (i+1)*e.dim] }
 
 // left returns the vectors one bond to the right: v A_q[x_q].
-func (e envs) left(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
+func (e envs) left(t mps.Tensor, data *dataset.Dataset, q int) envs {
 	out := envs{dim: t.DR, v: make([]complex128, len(data.States)*t.DR)}
 	for i, x := range data.States {
 		leftStepTo(out.row(i), e.row(i), t, int(x>>uint(q)&1))
@@ -122,7 +124,7 @@ func (e envs) left(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
 }
 
 // right returns the vectors one bond to the left: A_q[x_q] v.
-func (e envs) right(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
+func (e envs) right(t mps.Tensor, data *dataset.Dataset, q int) envs {
 	out := envs{dim: t.DL, v: make([]complex128, len(data.States)*t.DL)}
 	for i, x := range data.States {
 		rightStepTo(out.row(i), e.row(i), t, int(x>>uint(q)&1))
@@ -132,7 +134,7 @@ func (e envs) right(t mps.Tensor, data *bornmachine.Dataset, q int) envs {
 
 // sweeper holds the settings of one sweep.
 type sweeper struct {
-	data  *bornmachine.Dataset
+	data  *dataset.Dataset
 	lr    float64
 	steps int
 }

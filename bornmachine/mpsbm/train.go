@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 )
 
 // Spec names an MPS Born machine as on the command line: mps:CHI, CHI the
@@ -61,12 +63,12 @@ type Settings struct {
 // DefaultSettings returns the settings of the MPS anchors: NLL, step 0.1,
 // DefaultPairSteps steps per pair, 40 sweeps, cutoff DefaultCutoff, seed 1.
 func DefaultSettings() Settings {
-	return Settings{Loss: bornmachine.LossNLL, LR: 0.1, PairSteps: DefaultPairSteps, Sweeps: 40, Cutoff: DefaultCutoff, Seed: 1}
+	return Settings{Loss: dataset.LossNLL, LR: 0.1, PairSteps: DefaultPairSteps, Sweeps: 40, Cutoff: DefaultCutoff, Seed: 1}
 }
 
 // NewModel returns the model spec names for data, with real tensors drawn
 // from set.Seed (see New).
-func NewModel(spec Spec, data *bornmachine.Dataset, set Settings) (*Model, error) {
+func NewModel(spec Spec, data *dataset.Dataset, set Settings) (*Model, error) {
 	if data == nil {
 		return nil, fmt.Errorf("%s: no data", spec)
 	}
@@ -89,7 +91,7 @@ type Result struct {
 	// the loss (the NLL with the default loss), KL(data || model), valid
 	// mass and wall time.
 	History []bornmachine.Record
-	Metrics *bornmachine.Metrics // after training
+	Metrics *model.Metrics // after training
 	// Method is how the model was trained: "sweep".
 	Method  string
 	Seconds float64 // training time
@@ -99,20 +101,20 @@ type Result struct {
 // initialises it and trains it on data with set.Sweeps sweeps through
 // bornmachine.Trainer. ctx can stop training early (the error then wraps
 // bornmachine.ErrInterrupted).
-func Train(ctx context.Context, spec string, data *bornmachine.Dataset, set Settings) (*Result, error) {
+func Train(ctx context.Context, spec string, data *dataset.Dataset, set Settings) (*Result, error) {
 	sp, err := ParseSpec(spec)
 	if err != nil {
 		return nil, err
 	}
 	if set.Loss == "" {
-		set.Loss = bornmachine.LossNLL
+		set.Loss = dataset.LossNLL
 	}
 	m, err := NewModel(sp, data, set)
 	if err != nil {
 		return nil, err
 	}
 	cfg := bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: set.Loss, Seed: set.Seed},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: set.Loss, Seed: set.Seed},
 		Optimizer:       bornmachine.OptSweep, LR: set.LR, Steps: set.Sweeps, Tol: set.Tol,
 		CheckpointEvery: max(1, set.Sweeps),
 	}
@@ -122,7 +124,7 @@ func Train(ctx context.Context, spec string, data *bornmachine.Dataset, set Sett
 		return nil, fmt.Errorf("%s: %w", sp, err)
 	}
 	res := &Result{Spec: sp, Model: m, History: tr.History, Method: bornmachine.OptSweep, Seconds: time.Since(start).Seconds()}
-	if res.Metrics, err = bornmachine.Evaluate(m, data, nil); err != nil {
+	if res.Metrics, err = model.Evaluate(m, data, nil); err != nil {
 		return nil, err
 	}
 	if math.IsNaN(res.Metrics.KL) {
@@ -133,7 +135,7 @@ func Train(ctx context.Context, spec string, data *bornmachine.Dataset, set Sett
 
 // buildForRun builds the model of a training run whose RunSpec.Model is
 // mps:CHI, with spec.Cutoff and spec.Seed.
-func buildForRun(spec *bornmachine.RunSpec, data *bornmachine.Dataset) (bornmachine.Model, error) {
+func buildForRun(spec *bornmachine.RunSpec, data *dataset.Dataset) (model.Model, error) {
 	sp, err := ParseSpec(spec.Model)
 	if err != nil {
 		return nil, err

@@ -12,11 +12,13 @@ import (
 	"time"
 
 	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 )
 
 // reloadKL saves the model to a model file, reads it back and returns
 // KL(data || model) recomputed by enumerating the reloaded tensors.
-func reloadKL(t *testing.T, m *Model, data *bornmachine.Dataset) float64 {
+func reloadKL(t *testing.T, m *Model, data *dataset.Dataset) float64 {
 	t.Helper()
 	_, back, err := bornmachine.DecodeModelFile(modelFile(t, m))
 	if err != nil {
@@ -110,7 +112,7 @@ func TestNLLVersusBondDim(t *testing.T) {
 func TestResumeBitForBit(t *testing.T) {
 	spec := bornmachine.DefaultRunSpec()
 	spec.Data, spec.Ansatz, spec.Model, spec.Grad = "bas:2x3", "", "mps:4", ""
-	spec.Optimizer, spec.Loss, spec.LR, spec.Steps, spec.CheckpointEvery = bornmachine.OptSweep, bornmachine.LossNLL, 0.1, 6, 2
+	spec.Optimizer, spec.Loss, spec.LR, spec.Steps, spec.CheckpointEvery = bornmachine.OptSweep, dataset.LossNLL, 0.1, 6, 2
 	dirA := filepath.Join(t.TempDir(), "a")
 	a, err := bornmachine.NewRun(dirA, spec, "test")
 	if err != nil {
@@ -213,14 +215,14 @@ func copyRun(t *testing.T, src, dst string) {
 // before writing anything.
 func TestRunRefusals(t *testing.T) {
 	base := bornmachine.DefaultRunSpec()
-	base.Ansatz, base.Model, base.Grad, base.Optimizer, base.Loss = "", "mps:4", "", bornmachine.OptSweep, bornmachine.LossNLL
+	base.Ansatz, base.Model, base.Grad, base.Optimizer, base.Loss = "", "mps:4", "", bornmachine.OptSweep, dataset.LossNLL
 	for _, tc := range []struct {
 		name string
 		edit func(s *bornmachine.RunSpec)
 		want string
 	}{
 		{"adam", func(s *bornmachine.RunSpec) { s.Optimizer = bornmachine.OptAdam }, "sweep"},
-		{"mmd", func(s *bornmachine.RunSpec) { s.Loss = bornmachine.LossMMD }, "nll or kl"},
+		{"mmd", func(s *bornmachine.RunSpec) { s.Loss = dataset.LossMMD }, "nll or kl"},
 		{"ansatz too", func(s *bornmachine.RunSpec) { s.Ansatz = "qcbm:2" }, "not both"},
 		{"grad", func(s *bornmachine.RunSpec) { s.Grad = "shift" }, "--grad"},
 		{"init", func(s *bornmachine.RunSpec) { s.Init = "x.json" }, "--init"},
@@ -255,7 +257,7 @@ func TestAdamOnTensors(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := &bornmachine.Trainer{Model: m, Data: data, Config: bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossNLL},
 		Optimizer:       bornmachine.OptAdam, LR: 0.05, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Steps: 300, CheckpointEvery: 300}}
 	if err := tr.Run(context.Background()); err != nil {
 		t.Fatal(err)

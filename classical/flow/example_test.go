@@ -3,8 +3,8 @@ package flow_test
 import (
 	"fmt"
 
-	"born/bornmachine"
 	"born/classical/flow"
+	"born/dataset"
 )
 
 // A MADE on 9 bits with 16 hidden units has 9*16 + 16 + 9 + 36 free
@@ -26,7 +26,7 @@ func ExampleNew() {
 // are the log-odds of each bit in the data, so bit 0's conditional is its
 // mean in bars and stripes 2x2.
 func ExampleMADE_Conditionals() {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
+	data, _ := dataset.ParseDataset("bas:2x2")
 	m, _ := flow.New(4, 4)
 	_ = m.Init(1, data)
 	c, _ := m.Conditionals(0)

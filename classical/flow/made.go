@@ -8,8 +8,9 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
-	"born/bornmachine"
 	"born/classical/internal/par"
+	"born/dataset"
+	"born/model"
 )
 
 // Kind is the model kind of MADE flows in model files.
@@ -18,14 +19,14 @@ const Kind = "flow"
 // MaxHidden is the largest number of hidden units.
 const MaxHidden = 1 << 16
 
-var _ bornmachine.Model = (*MADE)(nil)
+var _ model.Model = (*MADE)(nil)
 
 func init() {
-	bornmachine.RegisterModel(Kind, func(raw []byte) (bornmachine.Model, error) { return Load(raw) })
+	model.Register(Kind, func(raw []byte) (model.Model, error) { return Load(raw) })
 }
 
 // MADE is a masked autoencoder for distribution estimation on n bits with
-// H hidden units. It implements bornmachine.Model. A MADE is not safe for
+// H hidden units. It implements model.Model. A MADE is not safe for
 // concurrent use.
 type MADE struct {
 	n, h  int
@@ -38,8 +39,8 @@ type MADE struct {
 // New returns a MADE on bits bits (at least 2) with hidden tanh units and
 // all parameters 0.
 func New(bits, hidden int) (*MADE, error) {
-	if bits < 2 || bits > bornmachine.MaxBits {
-		return nil, fmt.Errorf("flow: %d bits; a MADE needs 2 to %d bits (one bit has no conditionals to learn)", bits, bornmachine.MaxBits)
+	if bits < 2 || bits > dataset.MaxBits {
+		return nil, fmt.Errorf("flow: %d bits; a MADE needs 2 to %d bits (one bit has no conditionals to learn)", bits, dataset.MaxBits)
 	}
 	if hidden < 1 || hidden > MaxHidden {
 		return nil, fmt.Errorf("flow: %d hidden units; use 1 to %d, as in flow:16", hidden, MaxHidden)
@@ -62,7 +63,7 @@ func New(bits, hidden int) (*MADE, error) {
 // (fan-in: the unit's number of inputs) with PCG seeded by seed, sets the
 // hidden biases to 0 and the output biases to the log-odds of each bit's
 // mean in data (clipped to +-5; 0 when data is nil).
-func (m *MADE) Init(seed uint64, data *bornmachine.Dataset) error {
+func (m *MADE) Init(seed uint64, data *dataset.Dataset) error {
 	if data != nil {
 		if err := checkData(data, m.n); err != nil {
 			return err
@@ -392,10 +393,10 @@ func (m *MADE) logit(w *weights, pre []float64, x uint64, d int) float64 {
 }
 
 // Probabilities returns p(x) for all 2^n states (n <=
-// bornmachine.MaxExactBits); they sum to 1 up to rounding.
+// dataset.MaxExactBits); they sum to 1 up to rounding.
 func (m *MADE) Probabilities() ([]float64, error) {
-	if m.n > bornmachine.MaxExactBits {
-		return nil, fmt.Errorf("flow: %d bits; the full distribution needs at most %d", m.n, bornmachine.MaxExactBits)
+	if m.n > dataset.MaxExactBits {
+		return nil, fmt.Errorf("flow: %d bits; the full distribution needs at most %d", m.n, dataset.MaxExactBits)
 	}
 	p := m.logProbs(m.theta, allStates(m.n), nil, nil, 0)
 	for i, v := range p {

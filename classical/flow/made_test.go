@@ -12,6 +12,8 @@ import (
 
 	"born/bornmachine"
 	"born/classical/internal/testutil"
+	"born/dataset"
+	"born/model"
 )
 
 // randomMADE returns a MADE with every parameter drawn from N(0, scale^2).
@@ -166,15 +168,15 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 		n, h int
 		loss string
 	}{
-		{"nll", 5, 6, bornmachine.LossNLL},
-		{"nll, 2 bits", 2, 3, bornmachine.LossNLL},
-		{"kl", 6, 4, bornmachine.LossKL},
-		{"mmd", 4, 5, bornmachine.LossMMD},
+		{"nll", 5, 6, dataset.LossNLL},
+		{"nll, 2 bits", 2, 3, dataset.LossNLL},
+		{"kl", 6, 4, dataset.LossKL},
+		{"mmd", 4, 5, dataset.LossMMD},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := randomMADE(t, tc.n, tc.h, 0.8, 4)
 			data := testutil.RandomData(tc.n, min(3, 1<<uint(tc.n)), 5)
-			o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: tc.loss, Sigmas: []float64{0.5, 2}})
+			o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: tc.loss, Sigmas: []float64{0.5, 2}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,7 +199,7 @@ func TestNLLMatchesProbabilities(t *testing.T) {
 	m := randomMADE(t, 6, 5, 1, 2)
 	data := testutil.RandomData(6, 9, 3)
 	p, _ := m.Probabilities()
-	o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL})
+	o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossNLL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +207,7 @@ func TestNLLMatchesProbabilities(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := bornmachine.NLL(data, p); math.Abs(ev.Loss-want) > 1e-12 {
+	if want := dataset.NLL(data, p); math.Abs(ev.Loss-want) > 1e-12 {
 		t.Errorf("NLL %.15g, from the probabilities %.15g", ev.Loss, want)
 	}
 }
@@ -215,7 +217,7 @@ func TestResultsDoNotDependOnWorkers(t *testing.T) {
 	data := testutil.RandomData(12, 20, 10)
 	var grads [2][]float64
 	for i, w := range []int{1, 3} {
-		o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossMMD, Sigmas: []float64{1}, Workers: w})
+		o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossMMD, Sigmas: []float64{1}, Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -287,7 +289,7 @@ func TestJSONRoundTrip(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
+	data, _ := dataset.ParseDataset("bas:2x2")
 	good, _ := New(4, 3)
 	nanData := testutil.RandomData(4, 3, 1)
 	nanData.Probs[0] = math.NaN()
@@ -305,11 +307,11 @@ func TestBadInput(t *testing.T) {
 		{"one bit", func() error { _, err := New(1, 4); return err }, "2 to"},
 		{"wrong data width", func() error {
 			m, _ := New(5, 3)
-			_, err := m.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll"})
+			_, err := m.Objective(data, model.ObjectiveConfig{Loss: "nll"})
 			return err
 		}, "data have 4 bits"},
 		{"NaN in data", func() error {
-			_, err := good.Objective(nanData, bornmachine.ObjectiveConfig{Loss: "nll"})
+			_, err := good.Objective(nanData, model.ObjectiveConfig{Loss: "nll"})
 			return err
 		}, "NaN"},
 		{"NaN parameter", func() error {
@@ -318,22 +320,22 @@ func TestBadInput(t *testing.T) {
 			return good.SetParams(th)
 		}, "finite"},
 		{"NaN in Eval", func() error {
-			o, _ := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll"})
+			o, _ := good.Objective(data, model.ObjectiveConfig{Loss: "nll"})
 			th := good.Params()
 			th[0] = math.NaN()
 			_, err := o.Eval(1, th, nil)
 			return err
 		}, "finite"},
 		{"unknown loss", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "hinge"})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "hinge"})
 			return err
 		}, "unknown loss"},
 		{"unknown gradient", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll", Grad: "pcd"})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "nll", Grad: "pcd"})
 			return err
 		}, "unknown gradient"},
 		{"shots", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll", Shots: 10})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "nll", Shots: 10})
 			return err
 		}, "shots"},
 		{"state too wide", func() error { _, err := good.LogProb(16); return err }, "does not fit"},

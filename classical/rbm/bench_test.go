@@ -3,14 +3,15 @@ package rbm
 import (
 	"testing"
 
-	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 )
 
 // BenchmarkTrainStepBAS3x3 measures one exact loss-and-gradient
 // evaluation (a training step) of an RBM with 16 hidden units on BAS 3x3:
 // 512 visible states enumerated.
 func BenchmarkTrainStepBAS3x3(b *testing.B) {
-	data, err := bornmachine.ParseDataset("bas:3x3")
+	data, err := dataset.ParseDataset("bas:3x3")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func BenchmarkTrainStepBAS3x3(b *testing.B) {
 			if err := m.Init(1, 0.1, data); err != nil {
 				b.Fatal(err)
 			}
-			o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL, Grad: bc.grad, Workers: 1})
+			o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossNLL, Grad: bc.grad, Workers: 1})
 			if err != nil {
 				b.Fatal(err)
 			}

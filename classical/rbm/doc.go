@@ -16,7 +16,7 @@
 // exact log-likelihood gradient, probabilities are exactly normalised and
 // sampling is exact (the smaller layer is drawn from its exact marginal,
 // the other layer from its factorised conditional). Probabilities of all
-// 2^n states are exact whenever n <= bornmachine.MaxExactBits, since they
+// 2^n states are exact whenever n <= dataset.MaxExactBits, since they
 // enumerate the visible layer anyway.
 //
 // Otherwise training uses persistent contrastive divergence (PCD-k),

@@ -7,6 +7,8 @@ import (
 
 	"born/bornmachine"
 	"born/classical/rbm"
+	"born/dataset"
+	"born/model"
 )
 
 // An RBM on 9 bits with 16 hidden units has 9*16 + 9 + 16 parameters, and
@@ -17,7 +19,7 @@ func ExampleRBM_Probabilities() {
 		fmt.Println(err)
 		return
 	}
-	data, _ := bornmachine.ParseDataset("bas:3x3")
+	data, _ := dataset.ParseDataset("bas:3x3")
 	if err := m.Init(1, 0.5, data); err != nil {
 		fmt.Println(err)
 		return
@@ -55,11 +57,11 @@ func ExampleRBM_EstimateLogZ() {
 // Training and checking an RBM on bars and stripes 2x2 with the
 // exact-likelihood objective and bornmachine's Adam trainer.
 func ExampleRBM_Objective() {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
+	data, _ := dataset.ParseDataset("bas:2x2")
 	m, _ := rbm.New(4, 4)
 	_ = m.Init(1, 0.01, data)
 	tr := &bornmachine.Trainer{Model: m, Data: data, Config: bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossNLL},
 		Optimizer:       bornmachine.OptAdam, LR: 0.05, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
 		Steps: 1000, CheckpointEvery: 1000,
 	}}
@@ -67,7 +69,7 @@ func ExampleRBM_Objective() {
 		fmt.Println(err)
 		return
 	}
-	met, _ := bornmachine.Evaluate(m, data, nil)
+	met, _ := model.Evaluate(m, data, nil)
 	fmt.Printf("KL below 0.01: %v, valid mass above 0.99: %v\n", met.KL < 0.01, met.ValidMass > 0.99)
 	// Output:
 	// KL below 0.01: true, valid mass above 0.99: true

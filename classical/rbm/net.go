@@ -210,7 +210,7 @@ func (t net) exactLogZ(grad, dense []float64, workers int) (float64, error) {
 }
 
 // visibleEnum returns -F(v) for all 2^n visible states and ln Z (n <=
-// bornmachine.MaxExactBits).
+// dataset.MaxExactBits).
 func (t net) visibleEnum(workers int) ([]float64, float64) {
 	total := 1 << uint(t.n)
 	out := make([]float64, total)

@@ -5,11 +5,12 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"born/bornmachine"
 	"born/classical/internal/par"
+	"born/dataset"
+	"born/model"
 )
 
-// Gradient methods (bornmachine.ObjectiveConfig.Grad). "" picks exact when
+// Gradient methods (model.ObjectiveConfig.Grad). "" picks exact when
 // Exact() and PCD otherwise.
 const (
 	GradExact = "exact"
@@ -35,11 +36,11 @@ func (c PCDConfig) validate() error {
 // Objective is the RBM's training objective on a dataset.
 type Objective struct {
 	n, h    int
-	data    *bornmachine.Dataset
+	data    *dataset.Dataset
 	loss    string
 	method  string
 	note    string
-	mmd     bornmachine.Loss
+	mmd     dataset.Loss
 	entropy float64
 	workers int
 	seed    uint64
@@ -48,8 +49,8 @@ type Objective struct {
 }
 
 // Objective returns the training objective of the RBM on data, as a
-// bornmachine.Objective; see NewObjective.
-func (m *RBM) Objective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveConfig) (bornmachine.Objective, error) {
+// model.Objective; see NewObjective.
+func (m *RBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (model.Objective, error) {
 	return m.NewObjective(data, cfg)
 }
 
@@ -63,12 +64,12 @@ func (m *RBM) Objective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveConf
 //     d(-F)/dtheta, exact over the data, minus the chains' average; the
 //     reported loss is then the surrogate E_data[F] - mean_chains F, whose
 //     gradient (chains held fixed) that is, not the likelihood.
-//   - Loss mmd (n <= bornmachine.MaxExactBits): the exact squared MMD with
+//   - Loss mmd (n <= dataset.MaxExactBits): the exact squared MMD with
 //     the kernel bandwidths cfg.Sigmas and its exact gradient.
 //
 // Shots must be 0: every loss is computed from the model's exact
 // distribution or from PCD chains.
-func (m *RBM) NewObjective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveConfig) (*Objective, error) {
+func (m *RBM) NewObjective(data *dataset.Dataset, cfg model.ObjectiveConfig) (*Objective, error) {
 	if err := m.checkData(data); err != nil {
 		return nil, err
 	}
@@ -85,7 +86,7 @@ func (m *RBM) NewObjective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveC
 		return nil, fmt.Errorf("rbm: unknown gradient %q: use exact (exact log-likelihood gradient) or pcd (persistent contrastive divergence); \"\" picks exact when the smaller layer has at most %d units", cfg.Grad, MaxExactLayer)
 	}
 	switch cfg.Loss {
-	case bornmachine.LossNLL, bornmachine.LossKL:
+	case dataset.LossNLL, dataset.LossKL:
 		switch {
 		case cfg.Grad == GradPCD:
 			o.method = GradPCD
@@ -97,14 +98,14 @@ func (m *RBM) NewObjective(data *bornmachine.Dataset, cfg bornmachine.ObjectiveC
 			o.method = GradPCD
 			o.note = fmt.Sprintf("%d visible and %d hidden units: the exact gradient needs a layer of at most %d units, so training uses PCD-%d with %d chains", m.n, m.h, MaxExactLayer, m.PCD.K, m.PCD.Chains)
 		}
-	case bornmachine.LossMMD:
+	case dataset.LossMMD:
 		if cfg.Grad == GradPCD {
 			return nil, fmt.Errorf("rbm: PCD estimates the likelihood gradient; use it with the nll or kl loss, not mmd")
 		}
-		if m.n > bornmachine.MaxExactBits {
-			return nil, fmt.Errorf("rbm: the mmd loss needs the full distribution, at most %d bits; the data have %d; use the nll loss", bornmachine.MaxExactBits, m.n)
+		if m.n > dataset.MaxExactBits {
+			return nil, fmt.Errorf("rbm: the mmd loss needs the full distribution, at most %d bits; the data have %d; use the nll loss", dataset.MaxExactBits, m.n)
 		}
-		l, err := bornmachine.NewLoss(cfg.Loss, data, cfg.Sigmas)
+		l, err := dataset.NewLoss(cfg.Loss, data, cfg.Sigmas)
 		if err != nil {
 			return nil, err
 		}
@@ -132,7 +133,7 @@ func (o *Objective) Method() string { return o.method }
 // Note explains a fallback from the exact gradient to PCD ("" if none).
 func (o *Objective) Note() string { return o.note }
 
-func drawData(d *bornmachine.Dataset, u float64) uint64 {
+func drawData(d *dataset.Dataset, u float64) uint64 {
 	for i, p := range d.Probs {
 		u -= p
 		if u < 0 {
@@ -142,7 +143,7 @@ func drawData(d *bornmachine.Dataset, u float64) uint64 {
 	return d.States[len(d.States)-1]
 }
 
-func (m *RBM) checkData(d *bornmachine.Dataset) error {
+func (m *RBM) checkData(d *dataset.Dataset) error {
 	return par.CheckData(d, m.n, "rbm")
 }
 
@@ -150,13 +151,13 @@ func (m *RBM) checkData(d *bornmachine.Dataset) error {
 // gradient there. With PCD, an evaluation with a gradient advances the
 // chains by k sweeps, with random numbers from the objective's seed and
 // step; one without leaves them.
-func (o *Objective) Eval(step int, theta, grad []float64) (bornmachine.Evaluation, error) {
+func (o *Objective) Eval(step int, theta, grad []float64) (model.Evaluation, error) {
 	np := o.n*o.h + o.n + o.h
 	if err := checkParams(np, theta); err != nil {
-		return bornmachine.Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	if grad != nil && len(grad) != np {
-		return bornmachine.Evaluation{}, fmt.Errorf("rbm: gradient of length %d for %d parameters", len(grad), np)
+		return model.Evaluation{}, fmt.Errorf("rbm: gradient of length %d for %d parameters", len(grad), np)
 	}
 	t := makeNet(o.n, o.h, theta)
 	switch {
@@ -166,16 +167,16 @@ func (o *Objective) Eval(step int, theta, grad []float64) (bornmachine.Evaluatio
 		return o.evalPCD(t, step, grad)
 	}
 	var dense []float64
-	if t.enumVisible() && o.n <= bornmachine.MaxExactBits {
+	if t.enumVisible() && o.n <= dataset.MaxExactBits {
 		dense = make([]float64, 1<<uint(o.n))
 	}
 	lz, err := t.exactLogZ(grad, dense, o.workers)
 	if err != nil {
-		return bornmachine.Evaluation{}, err
+		return model.Evaluation{}, err
 	}
 	nll := lz + o.dataTerm(t, grad)
-	ev := bornmachine.Evaluation{Loss: nll}
-	if o.loss == bornmachine.LossKL {
+	ev := model.Evaluation{Loss: nll}
+	if o.loss == dataset.LossKL {
 		ev.Loss -= o.entropy
 	}
 	if dense != nil {
@@ -202,7 +203,7 @@ func (o *Objective) dataTerm(t net, grad []float64) float64 {
 	return f
 }
 
-func (o *Objective) evalMMD(t net, grad []float64) (bornmachine.Evaluation, error) {
+func (o *Objective) evalMMD(t net, grad []float64) (model.Evaluation, error) {
 	p, lz := t.visibleEnum(o.workers)
 	for i, v := range p {
 		p[i] = math.Exp(v - lz)
@@ -223,13 +224,13 @@ func (o *Objective) evalMMD(t net, grad []float64) (bornmachine.Evaluation, erro
 		}
 		t.gradVisible(g, grad, o.workers)
 	}
-	return bornmachine.Evaluation{Loss: loss, Probs: p}, nil
+	return model.Evaluation{Loss: loss, Probs: p}, nil
 }
 
 // pcdChunk is the number of chains per unit of parallel work.
 const pcdChunk = 8
 
-func (o *Objective) evalPCD(t net, step int, grad []float64) (bornmachine.Evaluation, error) {
+func (o *Objective) evalPCD(t net, step int, grad []float64) (model.Evaluation, error) {
 	C := len(o.chains)
 	nc := par.Chunks(C, pcdChunk)
 	fs := make([]float64, nc)
@@ -256,9 +257,9 @@ func (o *Objective) evalPCD(t net, step int, grad []float64) (bornmachine.Evalua
 		}
 		grads[c] = g
 	})
-	var model float64
+	var modelTerm float64
 	for _, f := range fs {
-		model += f
+		modelTerm += f
 	}
 	if grad != nil {
 		clear(grad)
@@ -268,7 +269,7 @@ func (o *Objective) evalPCD(t net, step int, grad []float64) (bornmachine.Evalua
 			}
 		}
 	}
-	return bornmachine.Evaluation{Loss: o.dataTerm(t, grad) + model}, nil
+	return model.Evaluation{Loss: o.dataTerm(t, grad) + modelTerm}, nil
 }
 
 // sweep returns the visible state after one block Gibbs sweep v -> h -> v'

@@ -6,8 +6,9 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"born/bornmachine"
 	"born/classical/internal/par"
+	"born/dataset"
+	"born/model"
 )
 
 // Kind is the model kind of RBMs in model files.
@@ -20,14 +21,14 @@ const MaxExactLayer = 20
 // MaxHidden is the largest number of hidden units.
 const MaxHidden = 1 << 16
 
-var _ bornmachine.Model = (*RBM)(nil)
+var _ model.Model = (*RBM)(nil)
 
 func init() {
-	bornmachine.RegisterModel(Kind, func(raw []byte) (bornmachine.Model, error) { return Load(raw) })
+	model.Register(Kind, func(raw []byte) (model.Model, error) { return Load(raw) })
 }
 
 // RBM is a binary restricted Boltzmann machine with n visible and H hidden
-// units. It implements bornmachine.Model. An RBM is not safe for
+// units. It implements model.Model. An RBM is not safe for
 // concurrent use.
 type RBM struct {
 	n, h  int
@@ -47,8 +48,8 @@ type RBM struct {
 // New returns an RBM with the given numbers of visible and hidden units
 // and all parameters 0.
 func New(visible, hidden int) (*RBM, error) {
-	if visible < 1 || visible > bornmachine.MaxBits {
-		return nil, fmt.Errorf("rbm: %d visible units; the data width must be 1 to %d bits", visible, bornmachine.MaxBits)
+	if visible < 1 || visible > dataset.MaxBits {
+		return nil, fmt.Errorf("rbm: %d visible units; the data width must be 1 to %d bits", visible, dataset.MaxBits)
 	}
 	if hidden < 1 || hidden > MaxHidden {
 		return nil, fmt.Errorf("rbm: %d hidden units; use 1 to %d, as in rbm:16", hidden, MaxHidden)
@@ -60,7 +61,7 @@ func New(visible, hidden int) (*RBM, error) {
 // Init draws W from N(0, scale^2) with PCG seeded by seed, sets the
 // visible biases to the log-odds of each bit in data (clipped to +-5; 0
 // when data is nil) and the hidden biases to 0.
-func (m *RBM) Init(seed uint64, scale float64, data *bornmachine.Dataset) error {
+func (m *RBM) Init(seed uint64, scale float64, data *dataset.Dataset) error {
 	if !(scale >= 0) || math.IsInf(scale, 0) {
 		return fmt.Errorf("rbm: initial weight scale %g must be a finite number >= 0", scale)
 	}
@@ -165,7 +166,7 @@ type LogZ struct {
 	Method string
 }
 
-// LogZ returns ln Z: exact when Exact() or n <= bornmachine.MaxExactBits
+// LogZ returns ln Z: exact when Exact() or n <= dataset.MaxExactBits
 // (the visible layer is enumerated), else an AIS estimate with the
 // settings in m.AIS. The result is kept until the parameters change.
 func (m *RBM) LogZ() (LogZ, error) {
@@ -181,7 +182,7 @@ func (m *RBM) LogZ() (LogZ, error) {
 			return LogZ{}, err
 		}
 		lz = exactLZ(v)
-	case m.n <= bornmachine.MaxExactBits:
+	case m.n <= dataset.MaxExactBits:
 		_, v := t.visibleEnum(0)
 		lz = exactLZ(v)
 	default:
@@ -210,10 +211,10 @@ func (m *RBM) LogProb(x uint64) (float64, error) {
 }
 
 // Probabilities returns p(x) for all 2^n states, exactly normalised (n <=
-// bornmachine.MaxExactBits).
+// dataset.MaxExactBits).
 func (m *RBM) Probabilities() ([]float64, error) {
-	if m.n > bornmachine.MaxExactBits {
-		return nil, fmt.Errorf("rbm: %d visible units; the full distribution needs at most %d", m.n, bornmachine.MaxExactBits)
+	if m.n > dataset.MaxExactBits {
+		return nil, fmt.Errorf("rbm: %d visible units; the full distribution needs at most %d", m.n, dataset.MaxExactBits)
 	}
 	p, lz := m.net(m.theta).visibleEnum(0)
 	for i := range p {

@@ -12,6 +12,8 @@ import (
 
 	"born/bornmachine"
 	"born/classical/internal/testutil"
+	"born/dataset"
+	"born/model"
 )
 
 // randomRBM returns an RBM with every parameter drawn from N(0, scale^2).
@@ -190,16 +192,16 @@ func TestGradientMatchesFiniteDifferences(t *testing.T) {
 		n, h int
 		loss string
 	}{
-		{"nll, visible enumerated", 4, 5, bornmachine.LossNLL},
-		{"nll, hidden enumerated", 6, 3, bornmachine.LossNLL},
-		{"kl", 5, 5, bornmachine.LossKL},
-		{"mmd", 4, 3, bornmachine.LossMMD},
-		{"mmd, hidden smaller", 5, 2, bornmachine.LossMMD},
+		{"nll, visible enumerated", 4, 5, dataset.LossNLL},
+		{"nll, hidden enumerated", 6, 3, dataset.LossNLL},
+		{"kl", 5, 5, dataset.LossKL},
+		{"mmd", 4, 3, dataset.LossMMD},
+		{"mmd, hidden smaller", 5, 2, dataset.LossMMD},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := randomRBM(t, tc.n, tc.h, 0.7, 4)
 			data := testutil.RandomData(tc.n, 5, 5)
-			o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: tc.loss, Sigmas: []float64{0.5, 2}})
+			o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: tc.loss, Sigmas: []float64{0.5, 2}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -227,8 +229,8 @@ func TestNLLIsExact(t *testing.T) {
 	for i, x := range data.States {
 		want -= data.Probs[i] * math.Log(p[x])
 	}
-	for _, loss := range []string{bornmachine.LossNLL, bornmachine.LossKL} {
-		o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: loss})
+	for _, loss := range []string{dataset.LossNLL, dataset.LossKL} {
+		o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: loss})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +239,7 @@ func TestNLLIsExact(t *testing.T) {
 			t.Fatal(err)
 		}
 		w := want
-		if loss == bornmachine.LossKL {
+		if loss == dataset.LossKL {
 			w -= data.Entropy()
 		}
 		if math.Abs(ev.Loss-w) > 1e-12 {
@@ -255,7 +257,7 @@ func TestResultsDoNotDependOnWorkers(t *testing.T) {
 	var grads [2][]float64
 	var losses [2]float64
 	for i, w := range []int{1, 3} {
-		o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL, Workers: w})
+		o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossNLL, Workers: w})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -385,7 +387,7 @@ func TestAISBracketsExactLogZ(t *testing.T) {
 // steps on bars and stripes 3x4 (12 bits): a multimodal distribution.
 func trainedBAS3x4(t *testing.T) *RBM {
 	t.Helper()
-	data, err := bornmachine.ParseDataset("bas:3x4")
+	data, err := dataset.ParseDataset("bas:3x4")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +399,7 @@ func trainedBAS3x4(t *testing.T) *RBM {
 		t.Fatal(err)
 	}
 	tr := &bornmachine.Trainer{Model: m, Data: data, Config: bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossNLL},
 		Optimizer:       bornmachine.OptAdam, LR: 0.05, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Steps: 300, CheckpointEvery: 300,
 	}}
 	if err := tr.Run(context.Background()); err != nil {
@@ -444,7 +446,7 @@ func TestPCDGradientMatchesExact(t *testing.T) {
 		grad string
 		out  []float64
 	}{{GradExact, exact}, {GradPCD, pcd}} {
-		o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL, Grad: g.grad, Seed: 1})
+		o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossNLL, Grad: g.grad, Seed: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -465,7 +467,7 @@ func TestPCDGradientMatchesExact(t *testing.T) {
 }
 
 func TestPCDTrainsSmallRBM(t *testing.T) {
-	data, err := bornmachine.ParseDataset("bas:2x3")
+	data, err := dataset.ParseDataset("bas:2x3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,7 +481,7 @@ func TestPCDTrainsSmallRBM(t *testing.T) {
 	kl0 := klOf(t, m, data)
 	m.PCD = PCDConfig{Chains: 200, K: 5}
 	tr := &bornmachine.Trainer{Model: m, Data: data, Config: bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL, Grad: GradPCD, Seed: 3},
+		ObjectiveConfig: model.ObjectiveConfig{Loss: dataset.LossNLL, Grad: GradPCD, Seed: 3},
 		Optimizer:       bornmachine.OptAdam, LR: 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Steps: 1000, CheckpointEvery: 1000,
 	}}
 	if err := tr.Run(context.Background()); err != nil {
@@ -492,13 +494,13 @@ func TestPCDTrainsSmallRBM(t *testing.T) {
 	}
 }
 
-func klOf(t *testing.T, m *RBM, data *bornmachine.Dataset) float64 {
+func klOf(t *testing.T, m *RBM, data *dataset.Dataset) float64 {
 	t.Helper()
 	p, err := m.Probabilities()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bornmachine.KLDivergence(data, p)
+	return dataset.KLDivergence(data, p)
 }
 
 func TestPCDFallbackIsReported(t *testing.T) {
@@ -507,14 +509,14 @@ func TestPCDFallbackIsReported(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL})
+	o, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossNLL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if o.Method() != GradPCD || !strings.Contains(o.Note(), "PCD") {
 		t.Errorf("method %q, note %q: want a reported fallback to PCD", o.Method(), o.Note())
 	}
-	if _, err := m.NewObjective(data, bornmachine.ObjectiveConfig{Loss: bornmachine.LossNLL, Grad: GradExact}); err == nil {
+	if _, err := m.NewObjective(data, model.ObjectiveConfig{Loss: dataset.LossNLL, Grad: GradExact}); err == nil {
 		t.Error("the exact gradient on a 22x21 RBM: no error")
 	}
 	grad := make([]float64, m.NumParams())
@@ -553,7 +555,7 @@ func TestJSONRoundTrip(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
+	data, _ := dataset.ParseDataset("bas:2x2")
 	good, _ := New(4, 3)
 	nanData := testutil.RandomData(4, 3, 1)
 	nanData.Probs[1] = math.NaN()
@@ -567,11 +569,11 @@ func TestBadInput(t *testing.T) {
 		{"64 visible units", func() error { _, err := New(64, 4); return err }, "visible units"},
 		{"wrong data width", func() error {
 			m, _ := New(5, 3)
-			_, err := m.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll"})
+			_, err := m.Objective(data, model.ObjectiveConfig{Loss: "nll"})
 			return err
 		}, "data have 4 bits"},
 		{"NaN in data", func() error {
-			_, err := good.Objective(nanData, bornmachine.ObjectiveConfig{Loss: "nll"})
+			_, err := good.Objective(nanData, model.ObjectiveConfig{Loss: "nll"})
 			return err
 		}, "NaN"},
 		{"NaN parameter", func() error {
@@ -580,7 +582,7 @@ func TestBadInput(t *testing.T) {
 			return good.SetParams(th)
 		}, "finite"},
 		{"NaN in Eval", func() error {
-			o, _ := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll"})
+			o, _ := good.Objective(data, model.ObjectiveConfig{Loss: "nll"})
 			th := good.Params()
 			th[0] = math.Inf(1)
 			_, err := o.Eval(1, th, nil)
@@ -588,19 +590,19 @@ func TestBadInput(t *testing.T) {
 		}, "finite"},
 		{"wrong parameter count", func() error { return good.SetParams(make([]float64, 3)) }, "parameters"},
 		{"unknown loss", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "hinge"})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "hinge"})
 			return err
 		}, "unknown loss"},
 		{"unknown gradient", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll", Grad: "adjoint"})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "nll", Grad: "adjoint"})
 			return err
 		}, "unknown gradient"},
 		{"shots", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "mmd", Sigmas: []float64{1}, Shots: 100})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "mmd", Sigmas: []float64{1}, Shots: 100})
 			return err
 		}, "shots"},
 		{"pcd with mmd", func() error {
-			_, err := good.Objective(data, bornmachine.ObjectiveConfig{Loss: "mmd", Sigmas: []float64{1}, Grad: "pcd"})
+			_, err := good.Objective(data, model.ObjectiveConfig{Loss: "mmd", Sigmas: []float64{1}, Grad: "pcd"})
 			return err
 		}, "PCD"},
 		{"state too wide", func() error { _, err := good.LogProb(16); return err }, "does not fit"},
@@ -610,7 +612,7 @@ func TestBadInput(t *testing.T) {
 		{"bad PCD settings", func() error {
 			m, _ := New(4, 3)
 			m.PCD = PCDConfig{}
-			_, err := m.Objective(data, bornmachine.ObjectiveConfig{Loss: "nll", Grad: "pcd"})
+			_, err := m.Objective(data, model.ObjectiveConfig{Loss: "nll", Grad: "pcd"})
 			return err
 		}, "PCD"},
 		{"malformed JSON", func() error { _, err := Load([]byte(`{"visible": 2, "hidden": 1, "weights": [[1]]}`)); return err }, "weight rows"},

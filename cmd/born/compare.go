@@ -13,6 +13,7 @@ import (
 
 	"born/bornmachine"
 	"born/compare"
+	"born/dataset"
 )
 
 type compareOptions struct {
@@ -88,7 +89,7 @@ func runCompare(opts *compareOptions) error {
 		}
 		opts.dir = dir
 	}
-	sigmas, err := bornmachine.ParseSigmas(opts.sigmas)
+	sigmas, err := dataset.ParseSigmas(opts.sigmas)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/circuit"
+	"born/dataset"
 	"born/internal/atomicfile"
 )
 
@@ -83,7 +84,7 @@ func runSample(opts *sampleOptions) error {
 	if err != nil {
 		return err
 	}
-	var data *bornmachine.Dataset
+	var data *dataset.Dataset
 	if opts.format == "png" {
 		if mf.Data == nil || mf.Data.Rows == 0 || mf.Data.Cols == 0 {
 			spec := "unknown data"
@@ -92,7 +93,7 @@ func runSample(opts *sampleOptions) error {
 			}
 			return fmt.Errorf("--format png draws images, but this model was trained on %s, not on image data (bas:RxC); use text or json", spec)
 		}
-		if data, err = bornmachine.BarsAndStripes(mf.Data.Rows, mf.Data.Cols); err != nil {
+		if data, err = dataset.BarsAndStripes(mf.Data.Rows, mf.Data.Cols); err != nil {
 			return err
 		}
 	}

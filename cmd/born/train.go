@@ -18,6 +18,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/bornmachine/mpsbm"
+	"born/dataset"
 	"born/internal/atomicfile"
 )
 
@@ -157,7 +158,7 @@ func runTrain(opts *trainOptions) error {
 			return fmt.Errorf("the run in %s is complete (%d steps); give --steps above %d to train further", opts.resume, run.State.Step, run.State.Step)
 		}
 	} else {
-		if opts.spec.Sigmas, err = bornmachine.ParseSigmas(opts.sigmas); err != nil {
+		if opts.spec.Sigmas, err = dataset.ParseSigmas(opts.sigmas); err != nil {
 			return err
 		}
 		if opts.spec.Circuit != "" {

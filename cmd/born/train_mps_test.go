@@ -12,6 +12,7 @@ import (
 
 	"born/bornmachine"
 	"born/bornmachine/mpsbm"
+	"born/dataset"
 )
 
 // TestTrainMPSModel trains born train --model mps:CHI and checks the run
@@ -36,7 +37,7 @@ func TestTrainMPSModel(t *testing.T) {
 	if mf.Kind != "mps" || mf.Settings.Optimizer != "sweep" || mf.Settings.Loss != "nll" || m.NumParams() != s.Params {
 		t.Errorf("model file: kind %s, settings %+v, %d params", mf.Kind, mf.Settings, m.NumParams())
 	}
-	data, _ := bornmachine.BarsAndStripes(3, 3)
+	data, _ := dataset.BarsAndStripes(3, 3)
 	p, _ := m.Probabilities()
 	var kl, valid float64
 	for i, x := range data.States {

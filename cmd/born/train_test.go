@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"born/bornmachine"
+	"born/dataset"
 	"born/qasm"
 )
 
@@ -70,7 +71,7 @@ func TestTrainRunDirectory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := bornmachine.BarsAndStripes(2, 2)
+	data, _ := dataset.BarsAndStripes(2, 2)
 	p, _ := m.Probabilities()
 	var kl, valid float64
 	for i, x := range data.States {

@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"math"
 
-	"born/bornmachine"
+	"born/dataset"
 )
 
 // CheckData returns an error naming who (rbm, flow) unless d is a valid
 // distribution over n-bit states.
-func CheckData(d *bornmachine.Dataset, n int, who string) error {
+func CheckData(d *dataset.Dataset, n int, who string) error {
 	if d == nil {
 		return fmt.Errorf("%s: no data", who)
 	}

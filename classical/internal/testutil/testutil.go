@@ -8,7 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"born/bornmachine"
+	"born/dataset"
+	"born/model"
 )
 
 // ChiSquare returns Pearson's chi-square statistic of samples against the
@@ -45,7 +46,7 @@ func ChiSquare(samples []uint64, p []float64) (stat float64, df int, pvalue floa
 
 // RandomParams sets every parameter of m to a draw from N(0, scale^2),
 // from PCG seeded by seed.
-func RandomParams(m bornmachine.Model, scale float64, seed uint64) error {
+func RandomParams(m model.Model, scale float64, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 3))
 	theta := make([]float64, m.NumParams())
 	for i := range theta {
@@ -56,10 +57,10 @@ func RandomParams(m bornmachine.Model, scale float64, seed uint64) error {
 
 // RandomData returns a distribution on k distinct random n-bit states
 // with random weights, drawn from PCG seeded by seed.
-func RandomData(n, k int, seed uint64) *bornmachine.Dataset {
+func RandomData(n, k int, seed uint64) *dataset.Dataset {
 	rng := rand.New(rand.NewPCG(seed, 7))
 	seen := map[uint64]bool{}
-	d := &bornmachine.Dataset{Spec: "random", Bits: n}
+	d := &dataset.Dataset{Spec: "random", Bits: n}
 	var tot float64
 	for len(d.States) < k {
 		x := rng.Uint64() & (1<<uint(n) - 1)

@@ -1,16 +1,14 @@
 package classical
 
 import (
-	"context"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
-	"time"
 
-	"born/bornmachine"
 	"born/classical/flow"
 	"born/classical/rbm"
+	"born/dataset"
+	"born/model"
 )
 
 // Spec names a classical baseline: its kind (rbm or flow) and number of
@@ -73,7 +71,7 @@ type Settings struct {
 // rbm: Adam lr 0.05, 5000 steps, initial weights N(0, 0.01^2); flow: Adam
 // lr 0.01, 500 steps. Both minimise the NLL, seed 1.
 func DefaultSettings(kind string) Settings {
-	s := Settings{Loss: bornmachine.LossNLL, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Seed: 1}
+	s := Settings{Loss: dataset.LossNLL, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Seed: 1}
 	switch kind {
 	case rbm.Kind:
 		s.LR, s.Steps, s.InitScale = 0.05, 5000, 0.01
@@ -86,7 +84,7 @@ func DefaultSettings(kind string) Settings {
 // NewModel returns the baseline spec names for data, initialised from
 // seed: rbm.RBM.Init or flow.MADE.Init (both take bias terms from the
 // data's bit means).
-func NewModel(spec Spec, data *bornmachine.Dataset, set Settings) (bornmachine.Model, error) {
+func NewModel(spec Spec, data *dataset.Dataset, set Settings) (model.Model, error) {
 	if data == nil {
 		return nil, fmt.Errorf("%s: no data", spec)
 	}
@@ -115,77 +113,4 @@ func NewModel(spec Spec, data *bornmachine.Dataset, set Settings) (bornmachine.M
 		return m, nil
 	}
 	return nil, fmt.Errorf("unknown classical model kind %q: use rbm or flow", spec.Kind)
-}
-
-// Result is a trained baseline.
-type Result struct {
-	Spec  Spec
-	Model bornmachine.Model
-	// History has one row per step, 0 (the initial parameters) to Steps:
-	// the loss (the NLL with the default loss; for PCD the surrogate, see
-	// rbm.NewObjective), KL(data || model), valid mass and wall time. The
-	// NLL at any row is KL + the data's entropy.
-	History []bornmachine.Record
-	Metrics *bornmachine.Metrics // after training
-	// Method is how gradients were computed: exact or pcd.
-	Method string
-	// Note explains a fallback to an approximate method ("" if none).
-	Note string
-	// Estimated is true when the NLL and KL of History and Metrics rest on
-	// AIS estimates of ln Z (an RBM too large for exact ln Z).
-	Estimated bool
-	Seconds   float64 // training time
-}
-
-// Train builds the baseline named by spec (ParseSpec), initialises it and
-// trains it on data with Adam. ctx can stop training early (the error
-// then wraps bornmachine.ErrInterrupted).
-func Train(ctx context.Context, spec string, data *bornmachine.Dataset, set Settings) (*Result, error) {
-	sp, err := ParseSpec(spec)
-	if err != nil {
-		return nil, err
-	}
-	m, err := NewModel(sp, data, set)
-	if err != nil {
-		return nil, err
-	}
-	cfg := bornmachine.TrainConfig{
-		ObjectiveConfig: bornmachine.ObjectiveConfig{Loss: set.Loss, Sigmas: set.Sigmas, Grad: set.Grad, Seed: set.Seed, Workers: set.Workers},
-		Optimizer:       bornmachine.OptAdam, LR: set.LR, Beta1: set.Beta1, Beta2: set.Beta2, Eps: set.Eps,
-		Steps: set.Steps, CheckpointEvery: max(1, set.Steps),
-	}
-	res := &Result{Spec: sp, Model: m, Method: rbm.GradExact}
-	r, isRBM := m.(*rbm.RBM)
-	if isRBM {
-		o, err := r.NewObjective(data, cfg.ObjectiveConfig)
-		if err != nil {
-			return nil, err
-		}
-		res.Method, res.Note = o.Method(), o.Note()
-		if !r.Exact() && r.NumBits() > bornmachine.MaxExactBits {
-			res.Estimated = true
-			r.AIS = rbm.AISConfig{Chains: 50, Temps: 200, Seed: set.Seed, Workers: set.Workers}
-		}
-	}
-	tr := &bornmachine.Trainer{Model: m, Data: data, Config: cfg}
-	start := time.Now()
-	if err := tr.Run(ctx); err != nil {
-		return nil, fmt.Errorf("%s: %w", sp, err)
-	}
-	res.Seconds = time.Since(start).Seconds()
-	res.History = tr.History
-	if res.Estimated {
-		r.AIS = set.AIS
-		if r.AIS == (rbm.AISConfig{}) {
-			r.AIS = rbm.DefaultAIS()
-		}
-		_ = r.SetParams(r.Params()) // drop the cheap estimate of ln Z
-	}
-	if res.Metrics, err = bornmachine.Evaluate(m, data, nil); err != nil {
-		return nil, err
-	}
-	if math.IsNaN(res.Metrics.KL) {
-		return nil, fmt.Errorf("%s: the trained model's KL is NaN", sp)
-	}
-	return res, nil
 }

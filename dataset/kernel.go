@@ -1,4 +1,4 @@
-package bornmachine
+package dataset
 
 import (
 	"fmt"

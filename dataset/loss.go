@@ -1,4 +1,4 @@
-package bornmachine
+package dataset
 
 import (
 	"fmt"
@@ -123,7 +123,9 @@ func (l *MMDLoss) EvalSamples(samples []uint64, grad []float64) (float64, error)
 // metrics use, so that a zero probability gives a large finite value.
 const probFloor = 1e-300
 
-func logFloor(p float64) float64 { return math.Log(max(p, probFloor)) }
+// LogFloor returns ln p with p floored at 1e-300, so that a zero
+// probability gives a large finite log-probability.
+func LogFloor(p float64) float64 { return math.Log(max(p, probFloor)) }
 
 // KLLoss is KL(data || model) = sum_x pi(x) ln(pi(x)/p(x)), with p floored
 // at 1e-300.
@@ -168,7 +170,7 @@ func logGrad(d *Dataset, p, grad []float64) {
 func KLDivergence(d *Dataset, p []float64) float64 {
 	var kl float64
 	for i, x := range d.States {
-		kl += d.Probs[i] * (math.Log(d.Probs[i]) - logFloor(p[x]))
+		kl += d.Probs[i] * (math.Log(d.Probs[i]) - LogFloor(p[x]))
 	}
 	return kl
 }
@@ -177,7 +179,7 @@ func KLDivergence(d *Dataset, p []float64) float64 {
 func NLL(d *Dataset, p []float64) float64 {
 	var v float64
 	for i, x := range d.States {
-		v -= d.Probs[i] * logFloor(p[x])
+		v -= d.Probs[i] * LogFloor(p[x])
 	}
 	return v
 }

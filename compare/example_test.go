@@ -1,18 +1,19 @@
-package classical_test
+package compare_test
 
 import (
 	"context"
 	"fmt"
 
-	"born/bornmachine"
 	"born/classical"
+	"born/compare"
+	"born/dataset"
 )
 
 // Training the MADE baseline with the anchor settings on bars and stripes
 // 3x3 and reading its history.
-func ExampleTrain() {
-	data, _ := bornmachine.ParseDataset("bas:3x3")
-	r, err := classical.Train(context.Background(), "flow:16", data, classical.DefaultSettings("flow"))
+func ExampleTrainClassical() {
+	data, _ := dataset.ParseDataset("bas:3x3")
+	r, err := compare.TrainClassical(context.Background(), "flow:16", data, classical.DefaultSettings("flow"))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,4 +1,4 @@
-package classical
+package compare
 
 import (
 	"bytes"
@@ -9,7 +9,9 @@ import (
 	"testing"
 
 	"born/bornmachine"
+	"born/classical"
 	"born/classical/rbm"
+	"born/dataset"
 )
 
 // TestAnchorsBAS3x3 reproduces the classical anchors of REFERENCES.md on
@@ -19,7 +21,7 @@ import (
 // steps) KL <= 0.02. The metrics are recomputed from the saved and
 // reloaded model.
 func TestAnchorsBAS3x3(t *testing.T) {
-	data, err := bornmachine.ParseDataset("bas:3x3")
+	data, err := dataset.ParseDataset("bas:3x3")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,10 +34,10 @@ func TestAnchorsBAS3x3(t *testing.T) {
 		{"flow:16", 205, 0.02},
 	} {
 		for seed := uint64(1); seed <= 3; seed++ {
-			sp, _ := ParseSpec(tc.spec)
-			set := DefaultSettings(sp.Kind)
+			sp, _ := classical.ParseSpec(tc.spec)
+			set := classical.DefaultSettings(sp.Kind)
 			set.Seed = seed
-			r, err := Train(context.Background(), tc.spec, data, set)
+			r, err := TrainClassical(context.Background(), tc.spec, data, set)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,52 +90,24 @@ func TestAnchorsBAS3x3(t *testing.T) {
 	}
 }
 
-func TestParseSpec(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		want Spec
-		err  string
-	}{
-		{"rbm:16", Spec{"rbm", 16}, ""},
-		{"flow:8", Spec{"flow", 8}, ""},
-		{"rbm:0", Spec{}, "at least 1"},
-		{"flow:-3", Spec{}, "at least 1"},
-		{"rbm", Spec{}, "number of hidden units"},
-		{"rbm:x", Spec{}, "number of hidden units"},
-		{"gan:16", Spec{}, "unknown classical model"},
-		{"qcbm:10", Spec{}, "unknown classical model"},
-	} {
-		got, err := ParseSpec(tc.in)
-		switch {
-		case tc.err == "" && (err != nil || got != tc.want):
-			t.Errorf("ParseSpec(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
-		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
-			t.Errorf("ParseSpec(%q): error %v, want one containing %q", tc.in, err, tc.err)
-		}
-		if err == nil && got.String() != tc.in {
-			t.Errorf("Spec.String() = %q, want %q", got.String(), tc.in)
-		}
-	}
-}
-
-func TestTrainReportsFallbackAndErrors(t *testing.T) {
-	data, _ := bornmachine.ParseDataset("bas:2x2")
-	set := DefaultSettings("rbm")
+func TestTrainClassicalFallbackAndErrors(t *testing.T) {
+	data, _ := dataset.ParseDataset("bas:2x2")
+	set := classical.DefaultSettings("rbm")
 	set.Steps = 3
-	if _, err := Train(context.Background(), "rbm:0", data, set); err == nil {
+	if _, err := TrainClassical(context.Background(), "rbm:0", data, set); err == nil {
 		t.Error("rbm:0: no error")
 	}
-	if _, err := Train(context.Background(), "rbm:4", nil, set); err == nil {
+	if _, err := TrainClassical(context.Background(), "rbm:4", nil, set); err == nil {
 		t.Error("no data: no error")
 	}
 	bad := set
 	bad.LR = math.NaN()
-	if _, err := Train(context.Background(), "rbm:4", data, bad); err == nil || !strings.Contains(err.Error(), "lr") {
+	if _, err := TrainClassical(context.Background(), "rbm:4", data, bad); err == nil || !strings.Contains(err.Error(), "lr") {
 		t.Errorf("NaN learning rate: error %v", err)
 	}
 	pcd := set
 	pcd.Grad = "pcd"
-	r, err := Train(context.Background(), "rbm:4", data, pcd)
+	r, err := TrainClassical(context.Background(), "rbm:4", data, pcd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,10 +119,10 @@ func TestTrainReportsFallbackAndErrors(t *testing.T) {
 	}
 	// A 26-bit RBM with 21 hidden units has no exact ln Z: PCD, AIS, and
 	// a note saying so.
-	wide := &bornmachine.Dataset{Spec: "wide", Bits: 26, States: []uint64{0, 1<<26 - 1}, Probs: []float64{0.5, 0.5}}
+	wide := &dataset.Dataset{Spec: "wide", Bits: 26, States: []uint64{0, 1<<26 - 1}, Probs: []float64{0.5, 0.5}}
 	ws := set
 	ws.Steps, ws.AIS = 2, rbm.AISConfig{Chains: 20, Temps: 50, Seed: 1}
-	r, err = Train(context.Background(), "rbm:21", wide, ws)
+	r, err = TrainClassical(context.Background(), "rbm:21", wide, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +131,7 @@ func TestTrainReportsFallbackAndErrors(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := Train(ctx, "flow:4", data, DefaultSettings("flow")); err == nil || !strings.Contains(err.Error(), "interrupted") {
+	if _, err := TrainClassical(ctx, "flow:4", data, classical.DefaultSettings("flow")); err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Errorf("cancelled context: error %v", err)
 	}
 }

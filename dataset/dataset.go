@@ -1,4 +1,4 @@
-package bornmachine
+package dataset
 
 import (
 	"bufio"
@@ -381,4 +381,18 @@ func (d *Dataset) MutualInformation() [][]float64 {
 		}
 	}
 	return mi
+}
+
+// DataInfo records the data a model was trained on.
+type DataInfo struct {
+	Spec   string `json:"spec"`
+	Bits   int    `json:"bits"`
+	Rows   int    `json:"rows,omitempty"`
+	Cols   int    `json:"cols,omitempty"`
+	Digest string `json:"sha256,omitempty"` // of a data file
+}
+
+// Info returns the record of d for model files.
+func (d *Dataset) Info() *DataInfo {
+	return &DataInfo{Spec: d.Spec, Bits: d.Bits, Rows: d.Rows, Cols: d.Cols, Digest: d.Digest}
 }

@@ -1,0 +1,34 @@
+package classical
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseSpec(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Spec
+		err  string
+	}{
+		{"rbm:16", Spec{"rbm", 16}, ""},
+		{"flow:8", Spec{"flow", 8}, ""},
+		{"rbm:0", Spec{}, "at least 1"},
+		{"flow:-3", Spec{}, "at least 1"},
+		{"rbm", Spec{}, "number of hidden units"},
+		{"rbm:x", Spec{}, "number of hidden units"},
+		{"gan:16", Spec{}, "unknown classical model"},
+		{"qcbm:10", Spec{}, "unknown classical model"},
+	} {
+		got, err := ParseSpec(tc.in)
+		switch {
+		case tc.err == "" && (err != nil || got != tc.want):
+			t.Errorf("ParseSpec(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("ParseSpec(%q): error %v, want one containing %q", tc.in, err, tc.err)
+		}
+		if err == nil && got.String() != tc.in {
+			t.Errorf("Spec.String() = %q, want %q", got.String(), tc.in)
+		}
+	}
+}
