@@ -48,7 +48,9 @@ func benchObjective(b *testing.B, grad string, shots int) (model.Objective, []fl
 //   - shift-shots1000, shift-prefix-shots1000: the same with every loss
 //     and shifted circuit sampled 1000 times.
 //
-// Workers are GOMAXPROCS (-cpu sets it).
+// Workers are GOMAXPROCS (-cpu sets it). Besides the wall time, each
+// reports cpu-ns/op, the process's CPU time per step (all threads): on a
+// shared machine it varies less with the load than the wall time does.
 func BenchmarkStepBAS3x3(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
@@ -71,10 +73,16 @@ func BenchmarkStepBAS3x3(b *testing.B) {
 				o.sv.Store(s)
 			}
 			grad := make([]float64, len(theta))
+			cpu0, ok := processCPU()
+			n := 0
 			for i := 0; b.Loop(); i++ {
 				if _, err := obj.Eval(i+1, theta, grad); err != nil {
 					b.Fatal(err)
 				}
+				n++
+			}
+			if cpu1, ok1 := processCPU(); ok && ok1 && n > 0 {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(n), "cpu-ns/op")
 			}
 		})
 	}

@@ -30,10 +30,17 @@
 //
 //   - shift: the parameter-shift rule per gate occurrence (two terms for
 //     gates with two generator eigenvalues, four for controlled rotations),
-//     chained through parameter expressions to the symbols; runs start
-//     from the kept state before the shifted gate and are spread over all
-//     cores, with results independent of the number of cores. With shots,
-//     every run is sampled, as on hardware, from its own seeded stream.
+//     chained through parameter expressions to the symbols. Every shifted
+//     circuit's probabilities are computed (and, with shots, sampled, as
+//     on hardware, from the circuit's own seeded stream). The shifted
+//     circuits share their common prefix (the state before the shifted
+//     gate, kept from one forward pass) and, on the state vector, their
+//     common suffix by linearity: the shifted matrices of a gate block
+//     span a few directions, so a fused Rz Rx Rz block needs three runs
+//     of the rest of the circuit for its six shifted circuits, whose final
+//     states are combinations of those runs and of the circuit's own.
+//     Work is spread over all cores, with results independent of the
+//     number of cores.
 //   - adjoint: one forward and one backward sweep of the state vector with
 //     exact matrix derivatives of every gate.
 //
