@@ -50,6 +50,9 @@ type Config struct {
 	Program string
 	// Progress, if set, is called as training goes on.
 	Progress func(model string, seed uint64, r bornmachine.Record, steps int)
+	// Started, if set, is called before each trial (one model, one seed):
+	// trial k (from 1) of trials.
+	Started func(model string, seed uint64, k, trials int)
 }
 
 // Trained is one trained model, as a family's trainer returns it.
@@ -328,6 +331,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep := &Report{Data: data.Spec, Bits: data.Bits, Entropy: data.Entropy(), Sigmas: sigmas, Seeds: cfg.Seeds,
 		Versions: bornmachine.Versions(cfg.Program), data: data}
+	trial := 0
 	for _, spec := range cfg.Models {
 		fam, _ := family(spec)
 		for _, seed := range cfg.Seeds {
@@ -335,6 +339,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			dir := filepath.Join(cfg.Out, rel)
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return nil, err
+			}
+			trial++
+			if cfg.Started != nil {
+				cfg.Started(spec, seed, trial, len(cfg.Models)*len(cfg.Seeds))
 			}
 			var progress func(bornmachine.Record, int)
 			if cfg.Progress != nil {

@@ -7,7 +7,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -100,22 +99,41 @@ func runCompare(opts *compareOptions) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
+	finish := func(error) {}
 	if !opts.quiet && isTerminal(opts.errOut) {
-		var last time.Time
+		var kinds []string
+		for _, m := range cfg.Models {
+			for range cfg.Seeds {
+				kinds = append(kinds, m)
+			}
+		}
+		prog := newJobProgress(opts.errOut, true, true, "trial", kinds)
+		running := false
+		cfg.Started = func(model string, seed uint64, k, trials int) {
+			if running {
+				prog.end("done", false)
+			}
+			prog.begin(fmt.Sprintf("%s seed %d", model, seed), model)
+			running = true
+		}
 		cfg.Progress = func(model string, seed uint64, r bornmachine.Record, steps int) {
-			if time.Since(last) < 100*time.Millisecond && r.Step < steps {
-				return
+			prog.step(r.Step, steps, fmt.Sprintf("step %d/%d  KL %.4f", r.Step, steps, r.KL))
+		}
+		finish = func(err error) {
+			if running {
+				state := "done"
+				if err != nil {
+					state = "stopped"
+				}
+				prog.end(state, false)
 			}
-			last = time.Now()
-			fmt.Fprintf(opts.errOut, "\r\033[K%s seed %d: step %d/%d  KL %.4f", model, seed, r.Step, steps, r.KL)
-			if r.Step >= steps {
-				fmt.Fprintln(opts.errOut)
-			}
+			prog.finish()
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	rep, err := compare.Run(ctx, cfg)
+	finish(err)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,28 +55,75 @@ plot, and write Slurm or Kubernetes job files.`,
 				return err
 			}
 			errOut := cmd.ErrOrStderr()
-			for id := 0; id < spec.NumTasks(); id++ {
-				ran, err := d.RunTask(id, force, taskExec(errOut))
+			// Progress: "task k of N" with an estimate of the time left, a
+			// line per task and, on a terminal, a live status line.
+			tasks := spec.Tasks()
+			kinds := make([]string, len(tasks))
+			for i, t := range tasks {
+				if force || !d.Done(t.ID) {
+					kinds[i] = taskKind(t)
+				}
+			}
+			var prog *jobProgress
+			if !quiet {
+				prog = newJobProgress(errOut, isTerminal(errOut), true, "task", kinds)
+			}
+			for _, t := range tasks {
+				if prog != nil {
+					prog.begin(taskLabel(t), taskKind(t))
+				}
+				ran, err := d.RunTask(t.ID, force, taskExec(errOut))
+				if prog != nil {
+					switch {
+					case err != nil:
+						prog.end("failed", false)
+					case ran:
+						prog.end("done", false)
+					default:
+						prog.end("already finished", true)
+					}
+				}
 				if err != nil {
+					if prog != nil {
+						prog.finish()
+					}
 					return err
 				}
-				if !quiet {
-					state := "done"
-					if !ran {
-						state = "already finished"
-					}
-					fmt.Fprintf(errOut, "task %d/%d %s\n", id, spec.NumTasks()-1, state)
-				}
+			}
+			if prog != nil {
+				prog.finish()
 			}
 			return collectTo(cmd.OutOrStdout(), d, "text", "")
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "result directory")
 	cmd.Flags().BoolVar(&force, "force", false, "rerun finished tasks")
-	cmd.Flags().BoolVar(&quiet, "quiet", false, "no per-task lines on stderr")
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress on stderr (task k of N, elapsed time, ETA)")
 	cmd.AddCommand(newSweepPlanCmd(), newSweepRunCmd(), newSweepStatusCmd(), newSweepCollectCmd(),
 		newSweepSlurmCmd(), newSweepK8sCmd())
 	return cmd
+}
+
+// taskLabel names a task in progress lines: its id and swept values.
+func taskLabel(t sweep.Task) string {
+	parts := []string{fmt.Sprintf("id %d", t.ID)}
+	for _, k := range slices.Sorted(maps.Keys(t.Values)) {
+		parts = append(parts, k+"="+t.Values[k])
+	}
+	if t.Repeat > 0 {
+		parts = append(parts, fmt.Sprintf("repeat %d", t.Repeat))
+	}
+	return strings.Join(parts, " ")
+}
+
+// taskKind groups tasks expected to take as long as each other: those at
+// the same grid point (repeats differ only in their seed).
+func taskKind(t sweep.Task) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(t.Values)) {
+		parts = append(parts, k+"="+t.Values[k])
+	}
+	return strings.Join(parts, " ")
 }
 
 // readSweep reads a sweep file and checks every flag it sets against the

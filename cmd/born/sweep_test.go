@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,12 +80,29 @@ func TestSweepLocal(t *testing.T) {
 		t.Errorf("partial collect: %+v", partial)
 	}
 	before, _ := os.ReadFile(filepath.Join(out, "tasks", "4", sweep.ResultFile))
-	table, _, err := runBorn(t, "", "sweep", spec, "--out", out, "--quiet")
+	table, progress, err := runBorn(t, "", "sweep", spec, "--out", out)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(table, "all 6 tasks finished") {
 		t.Errorf("table:\n%s", table)
+	}
+	// Progress: task k of 6 (k from 1), each with an ETA; task 4 was done.
+	lines := strings.Split(strings.TrimSpace(progress), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("progress:\n%s", progress)
+	}
+	for k, l := range lines {
+		state := "done in "
+		if k == 4 {
+			state = "already finished"
+		}
+		if !strings.HasPrefix(l, fmt.Sprintf("task %d of 6: id %d ", k+1, k)) || !strings.Contains(l, state) || !strings.Contains(l, "ETA ") {
+			t.Errorf("progress line %d: %q", k+1, l)
+		}
+	}
+	if _, quiet, err := runBorn(t, "", "sweep", spec, "--out", out, "--quiet"); err != nil || quiet != "" {
+		t.Errorf("--quiet: %v, stderr %q", err, quiet)
 	}
 	after, _ := os.ReadFile(filepath.Join(out, "tasks", "4", sweep.ResultFile))
 	if string(before) != string(after) {
