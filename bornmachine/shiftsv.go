@@ -54,7 +54,8 @@ import (
 // svCheckpointBudget bounds the memory of the states the forward pass
 // keeps: small states are kept before every parameterised block, large
 // ones before every chunk of about equal cost (at least one per worker).
-const svCheckpointBudget = 256 << 20
+// (A variable so that tests can force chunks.)
+var svCheckpointBudget = 256 << 20
 
 // svRankBudget bounds the memory of the suffix images the workers hold
 // together; beyond it, the shifted circuits run one by one (two states per
@@ -82,15 +83,14 @@ type svShift struct {
 // svWorker is one worker's states and scratch.
 type svWorker struct {
 	pre   *statevector.State   // the prefix state, advanced block by block
-	ys    []*statevector.State // suffix images
-	comb  *statevector.State   // a shifted circuit's final state
+	ys    []*statevector.State // suffix images (direct: ys[0] runs each shifted circuit)
+	comb  *statevector.State   // a shifted circuit's final state, when shared
 	vecs  []*statevector.State // Combine's inputs: psi, ys...
 	gate  statevector.Gate[float64]
 	plan  blockPlan
 	pcg   *rand.PCG
 	rng   *rand.Rand
 	shots []uint64 // a sampled circuit's shots
-	first bool     // states not yet made
 }
 
 // newSVShift returns the workspace for pr with the given worker count (0:
@@ -125,7 +125,7 @@ func newSVShift(pr *program, workers int) *svShift {
 	s.rank = float64(workers)*float64(rmax+2)*stateBytes <= svRankBudget
 	nc := len(param)
 	if nc > 0 {
-		nc = min(nc, max(workers, int(svCheckpointBudget/stateBytes)))
+		nc = min(nc, max(workers, int(float64(svCheckpointBudget)/stateBytes)))
 	}
 	// Cut the parameterised blocks into nc chunks of about equal cost
 	// (suffix runs times suffix length), each chunk starting at a
@@ -154,7 +154,7 @@ func newSVShift(pr *program, workers int) *svShift {
 	s.ws = make([]*svWorker, s.workers)
 	for w := range s.ws {
 		pcg := rand.NewPCG(0, 0)
-		s.ws[w] = &svWorker{pcg: pcg, rng: rand.New(pcg), first: true}
+		s.ws[w] = &svWorker{pcg: pcg, rng: rand.New(pcg)}
 	}
 	return s
 }
@@ -230,40 +230,48 @@ func (s *svShift) grad(g []float64, opt shiftOptions) ([]float64, error) {
 	return dv, nil
 }
 
-// init makes the worker's states on first use.
+// init makes the worker's prefix state on first use.
 func (wk *svWorker) init(s *svShift) error {
-	if !wk.first {
+	if wk.pre != nil {
 		return nil
 	}
 	var err error
-	if wk.pre, err = statevector.New(s.pr.n); err != nil {
+	if wk.pre, err = s.newState(); err != nil {
 		return err
 	}
-	if wk.comb, err = statevector.New(s.pr.n); err != nil {
-		return err
-	}
-	if s.workers > 1 {
-		// The workers already keep the cores busy.
-		wk.pre.SetWorkers(1)
-		wk.comb.SetWorkers(1)
-	}
-	wk.first = false
 	return nil
 }
 
-// suffixStates returns r suffix-image states, making any missing.
-func (wk *svWorker) suffixStates(s *svShift, r int) ([]*statevector.State, error) {
+// newState returns a worker's new state: serial gates when several
+// workers already keep the cores busy.
+func (s *svShift) newState() (*statevector.State, error) {
+	st, err := statevector.New(s.pr.n)
+	if err != nil {
+		return nil, err
+	}
+	if s.workers > 1 {
+		st.SetWorkers(1)
+	}
+	return st, nil
+}
+
+// suffixStates makes the states a plan with r suffix runs needs (and,
+// shared, the combination state), if missing.
+func (wk *svWorker) suffixStates(s *svShift, r int, shared bool) error {
 	for len(wk.ys) < r {
-		y, err := statevector.New(s.pr.n)
+		y, err := s.newState()
 		if err != nil {
-			return nil, err
-		}
-		if s.workers > 1 {
-			y.SetWorkers(1)
+			return err
 		}
 		wk.ys = append(wk.ys, y)
 	}
-	return wk.ys[:r], nil
+	if shared && wk.comb == nil {
+		var err error
+		if wk.comb, err = s.newState(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // chunk computes the derivatives of the occurrences in chunk c.
@@ -296,7 +304,7 @@ func (wk *svWorker) block(s *svShift, b int, g []float64, opt shiftOptions, dv [
 	if !pl.direct {
 		r = len(pl.xs)
 	}
-	if _, err := wk.suffixStates(s, r); err != nil {
+	if err := wk.suffixStates(s, r, !pl.direct); err != nil {
 		return err
 	}
 	wk.shots = grow(wk.shots, opt.shots)
