@@ -22,7 +22,8 @@ type Header struct {
 // Write writes the export in its target's format: OpenQASM 2 or 3
 // through package qasm's writer (qasm2, qasm3 and the IBM targets, physical
 // qubits written $k), OpenQASM 3 in Braket's dialect (Braket's gate names,
-// which need no definitions, and its verbatim box), IonQ's JSON or Quil.
+// which need no definitions, and its verbatim box; no barriers, which
+// Braket rejects), IonQ's JSON or Quil (neither has barriers either).
 // OpenQASM and Quil exports start with comments giving the source, the
 // layouts and the gate counts. Output is deterministic: the same result
 // gives the same bytes.
@@ -132,8 +133,6 @@ func (r *Result) writeBraket(w *bufio.Writer, h Header) error {
 			return fmt.Sprintf("%s = measure %s;", c.ClbitLabel(op.Clbits[0]), r.qubitName(op.Qubits[0]))
 		case circuit.Reset:
 			return "reset " + qs(op.Qubits) + ";"
-		case circuit.Barrier:
-			return "barrier " + qs(op.Qubits) + ";"
 		}
 		s := op.Gate.Name
 		if len(op.Params) > 0 {
@@ -169,6 +168,12 @@ func (r *Result) writeBraket(w *bufio.Writer, h Header) error {
 	}
 	for i := range c.Ops {
 		op := &c.Ops[i]
+		if op.Kind == circuit.Barrier {
+			// Braket's supported statements have no barrier (the program
+			// is rejected); a barrier only orders gates, which keep their
+			// order here anyway.
+			continue
+		}
 		s := stmt(op)
 		for j := len(op.Cond) - 1; j >= 0; j-- {
 			s = "if (" + conditionQASM3(c, op.Cond[j]) + ") { " + s + " }"

@@ -208,3 +208,28 @@ func TestExportBadInput(t *testing.T) {
 		t.Errorf("--no-verify: %v", err)
 	}
 }
+
+// born export --target braket drops barriers, which Braket's list of
+// supported statements does not have; the file still verifies.
+func TestExportBraketDropsBarriers(t *testing.T) {
+	src := writeTemp(t, t.TempDir(), "b.qasm", `OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[3];
+creg c[3];
+h q[0];
+barrier q;
+cx q[0], q[1];
+barrier q[1], q[2];
+cx q[1], q[2];
+measure q -> c;
+`)
+	for _, target := range []string{"braket", "braket-ionq"} {
+		out, errOut, err := runExportCmd(t, src, "--target", target)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		if strings.Contains(out, "barrier") || !strings.Contains(errOut, "verified") {
+			t.Errorf("%s:\n%s\n%s", target, out, errOut)
+		}
+	}
+}
