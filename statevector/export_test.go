@@ -1,15 +1,25 @@
 package statevector
 
-// SetSIMD turns the SIMD kernels on or off (when the build and CPU have
-// them) and returns a function that restores the previous setting.
+// SetSIMD turns the assembly kernels on or off (when the build and CPU
+// have them) and returns a function that restores the previous setting.
 func SetSIMD(on bool) (restore func()) {
 	old := useSIMD
-	useSIMD = on && simd32.name != ""
+	useSIMD = on && kern32 != nil
 	return func() { useSIMD = old }
 }
 
-// HaveSIMD reports whether this build and CPU have SIMD kernels.
-func HaveSIMD() bool { return simd32.name != "" }
+// SetKernels selects a kernel set by name for a test and returns a
+// function that restores the previous selection.
+func SetKernels(name string) (restore func(), err error) {
+	o32, o64, old := kern32, kern64, useSIMD
+	if err := UseKernels(name); err != nil {
+		return nil, err
+	}
+	return func() { kern32, kern64, useSIMD = o32, o64, old }, nil
+}
+
+// HaveSIMD reports whether this build and CPU have assembly kernels.
+func HaveSIMD() bool { return kern32 != nil }
 
 // NumStages returns the number of stages p runs in for storage type T, and
 // how many of them are chunked.

@@ -106,11 +106,6 @@ func (s *Vector[T]) ScaleReal(w []float64) {
 	}
 }
 
-// inner1F64, if set (by the SIMD build on a CPU with the features), is the
-// double-precision core of PartialInner for one uncontrolled target on a
-// state of more than one block.
-var inner1F64 func(bra, ket []float64, t, n int) [4]complex128
-
 // Inner returns <s|ket> = sum over x of conj(s[x]) ket[x], accumulated in
 // float64.
 func (s *Vector[T]) Inner(ket *Vector[T]) complex128 {
@@ -166,13 +161,6 @@ func (s *Vector[T]) PartialInner(dst []complex128, ket *Vector[T], targets, cont
 			return dst
 		}
 		t := targets[0]
-		if useSIMD && inner1F64 != nil && s.n > laneBits[T]() {
-			if b, ok := any(bra).([]float64); ok {
-				r := inner1F64(b, any(kd).([]float64), t, s.n)
-				copy(dst, r[:])
-				return dst
-			}
-		}
 		// R00, R01, R10, R11 as (re, im); x, u: bra at target 0, 1; y, v:
 		// ket at target 0, 1.
 		var a0, a1, a2, a3, a4, a5, a6, a7 float64

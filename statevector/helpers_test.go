@@ -128,3 +128,18 @@ func chiSquare(obs map[uint64]int, probs map[uint64]float64, shots int) (chi2 fl
 func chiSquareOK(chi2 float64, df int) bool {
 	return chi2 <= float64(df)+5*math.Sqrt(2*float64(df))+5
 }
+
+// forEachKernelSet runs f once per kernel set this build and CPU can run
+// (avx512, avx2, portable, as available), with that set selected.
+func forEachKernelSet(t *testing.T, f func(t *testing.T)) {
+	for _, name := range statevector.AvailableKernels() {
+		t.Run(name, func(t *testing.T) {
+			restore, err := statevector.SetKernels(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
+			f(t)
+		})
+	}
+}

@@ -32,7 +32,7 @@ func newApplier(b *testing.B, prec string, n int) applier {
 
 // BenchmarkKernels times each kernel on one gate (ns/amp is ns per
 // amplitude per gate) in both precisions, serial and with the default
-// workers. Run with GOEXPERIMENT=simd for the SIMD kernels.
+// workers, with the kernel set the CPU selects (see KernelSet).
 func BenchmarkKernels(b *testing.B) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	u1 := circuit.MatU(0.3, 0.2, 0.1)

@@ -35,21 +35,21 @@ type pop[T Float] struct {
 	full   bool  // 1 target: plane is every lane (high target, no low controls)
 
 	// SIMD kernels (block space)
-	h, l    int
-	hiOff   []int // block offsets of the 2^h high-target patterns
-	lbits   []int // lane bit of each low target
-	bfixed  int   // high target | high control bits, in block space
-	bval    int   // high control values, in block space
-	coef    []T   // coefficient vectors (see prepareSIMD for the layouts)
-	uniform bool  // coef holds one (re, im) pair per coefficient, for all lanes
-	tmpI    []int // scratch: matrix bit of each high target, then each low target
+	h, l   int
+	hiOff  []int // block offsets of the 2^h high-target patterns
+	lbits  []int // lane bit of each low target
+	bfixed int   // high target | high control bits, in block space
+	bval   int   // high control values, in block space
+	coef   []T   // coefficient vectors (see prepareSIMD for the layout)
+	tmpI   []int // scratch: matrix bit of each high target, then each low target
+	offB   []uintptr
+	permT  []uint32
+	hoffT  []uintptr
+	ka     kargs
+	asm    asmFunc
 }
 
-// useSIMD reports whether SIMD kernels are used; simdTable holds them. They
-// are set by the build-tagged files at init, from CPU features.
-var useSIMD bool
-
-// maxSIMDDense is the largest dense gate the SIMD kernels apply (2^6
+// maxSIMDDense is the largest dense gate the assembly kernels apply (2^6
 // inputs per group fit their scratch).
 const maxSIMDDense = 6
 

@@ -97,7 +97,9 @@ func withChunkBytes(t *testing.T, b int) {
 // TestProgramMatchesGateByGate: a fused program (every limit, with and
 // without cache blocking) gives the state of applying the gates one by
 // one, to 1e-12 in double precision and 1e-5 in single.
-func TestProgramMatchesGateByGate(t *testing.T) {
+func TestProgramMatchesGateByGate(t *testing.T) { forEachKernelSet(t, testProgramMatchesGateByGate) }
+
+func testProgramMatchesGateByGate(t *testing.T) {
 	for _, chunk := range []int{0, 2048} {
 		withChunkBytes(t, chunk)
 		for _, n := range []int{1, 3, 6, 11} {
@@ -193,9 +195,12 @@ func TestProgramRebind(t *testing.T) {
 	}
 }
 
-// TestWorkersBitIdentical: the number of workers never changes a result,
-// for single gates and for programs, with and without chunks.
-func TestWorkersBitIdentical(t *testing.T) {
+// TestWorkersBitIdentical: the number of workers (1 to 7) never changes a
+// result, for single gates and for programs, with and without chunks, with
+// every kernel set.
+func TestWorkersBitIdentical(t *testing.T) { forEachKernelSet(t, testWorkersBitIdentical) }
+
+func testWorkersBitIdentical(t *testing.T) {
 	old := statevector.ParallelMinQubits
 	statevector.ParallelMinQubits = 1
 	t.Cleanup(func() { statevector.ParallelMinQubits = old })
@@ -205,7 +210,7 @@ func TestWorkersBitIdentical(t *testing.T) {
 		l, _ := c.Lower()
 		vals := []float64{0.3, 0.5, -2}
 		var ref, refS, refG []complex128
-		for _, w := range []int{1, 2, 3, 4, 7} {
+		for _, w := range []int{1, 2, 3, 4, 5, 6, 7} {
 			p, _ := statevector.Compile(l, 4)
 			got := runProgram[float64](t, p, vals, w).Amplitudes()
 			gotS := runProgram[float32](t, p, vals, w).Amplitudes()

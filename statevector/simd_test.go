@@ -48,15 +48,29 @@ func applyBoth(t *testing.T, psi []complex128, gates []gateCase, simd bool) (dbl
 	return sd.Amplitudes(), ss.Amplitudes()
 }
 
-// TestSIMDMatchesPortable compares every SIMD kernel (1- and 2-qubit with
-// high and low targets, the general k-qubit one and the diagonal one, with
-// high and low controls) with the portable kernels and with circuit.ApplyRef,
-// on random states and gates, in both precisions.
+// TestSIMDMatchesPortable compares every assembly kernel (the unrolled 1-
+// and 2-qubit ones with high and low targets, the general k-qubit ones and
+// the diagonal ones, with high and low controls) of every kernel set this
+// CPU runs (AVX-512 and AVX2 on an AVX-512 machine) with the portable
+// kernels and with circuit.ApplyRef, on random states and gates, in both
+// precisions.
 func TestSIMDMatchesPortable(t *testing.T) {
 	if !statevector.HaveSIMD() {
-		t.Skip("no SIMD kernels in this build (use GOEXPERIMENT=simd on an AVX-512 machine)")
+		t.Skip("no assembly kernels for this CPU or architecture")
 	}
-	testKernelsAgree(t, true)
+	for _, name := range statevector.AvailableKernels() {
+		if name == "portable" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			restore, err := statevector.SetKernels(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer restore()
+			testKernelsAgree(t, true)
+		})
+	}
 }
 
 // TestPortableKernels checks the portable kernels in both precisions
@@ -107,9 +121,11 @@ func testKernelsAgree(t *testing.T, simd bool) {
 	}
 }
 
-// TestSingleMatchesDouble runs random library circuits in both precisions
-// and compares the final states to 1e-5.
-func TestSingleMatchesDouble(t *testing.T) {
+// TestSingleMatchesDouble runs random library circuits in both precisions,
+// with every kernel set, and compares the final states to 1e-5.
+func TestSingleMatchesDouble(t *testing.T) { forEachKernelSet(t, testSingleMatchesDouble) }
+
+func testSingleMatchesDouble(t *testing.T) {
 	for _, n := range []int{2, 5, 9, 12} {
 		c := randomCircuitState(t, n, uint64(n))
 		l, err := c.Lower()

@@ -10,9 +10,10 @@
 // One generic type, Vector[T], serves both precisions: State is
 // Vector[float64] and State32 is Vector[float32]. Amplitudes are stored
 // with real and imaginary parts split into blocks (see layout.go), so that
-// the SIMD kernels (built with GOEXPERIMENT=simd on amd64 and chosen at run
-// time by CPU features) need no shuffles; a portable pure-Go kernel set is
-// used otherwise. Both give the same results up to rounding.
+// the assembly kernels (AVX-512 or AVX2 on amd64, in every build, chosen at
+// run time by CPU features; see KernelSet) need no shuffles; a portable
+// pure-Go kernel set is used on other CPUs and architectures. Both give
+// the same results up to rounding.
 //
 // Gates are applied one at a time with Apply (or prepared once as a Gate
 // and applied many times with ApplyGate), or a whole pure circuit is
