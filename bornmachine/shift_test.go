@@ -151,26 +151,29 @@ func TestShiftSharingMatchesSeparateRuns(t *testing.T) {
 // of suffix runs is the dimension the rules predict: one for a single
 // rotation or phase (two terms), three for a fused Rz Rx Rz (six), two for
 // a controlled rotation (four terms), one for a controlled phase (two).
+// Uncontrolled, each shifted circuit combines the circuit's final state
+// and one run (the block with its parameter's generator inserted).
 func TestShiftPlans(t *testing.T) {
 	std := circuit.StdGates
 	type gcase struct {
-		name  string
-		build func(c *circuit.Circuit, a circuit.Sym)
-		runs  int
+		name   string
+		build  func(c *circuit.Circuit, a circuit.Sym)
+		runs   int
+		perOcc bool // each shifted circuit combines psi and one run
 	}
 	cases := []gcase{
-		{"rz", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["rz"], []circuit.Expr{a}, 0) }, 1},
-		{"rx", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["rx"], []circuit.Expr{a}, 0) }, 1},
+		{"rz", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["rz"], []circuit.Expr{a}, 0) }, 1, true},
+		{"rx", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["rx"], []circuit.Expr{a}, 0) }, 1, true},
 		{"rz-rx-rz", func(c *circuit.Circuit, a circuit.Sym) {
 			c.Apply(std["rz"], []circuit.Expr{a}, 0)
 			c.Apply(std["rx"], []circuit.Expr{circuit.Mul(circuit.Const(2), a)}, 0)
 			c.Apply(std["rz"], []circuit.Expr{circuit.Add(a, circuit.Const(1))}, 0)
-		}, 3},
-		{"crx", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["crx"], []circuit.Expr{a}, 1, 0) }, 2},
-		{"cp", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["cp"], []circuit.Expr{a}, 1, 0) }, 1},
+		}, 3, true},
+		{"crx", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["crx"], []circuit.Expr{a}, 1, 0) }, 2, false},
+		{"cp", func(c *circuit.Circuit, a circuit.Sym) { c.Apply(std["cp"], []circuit.Expr{a}, 1, 0) }, 1, false},
 		{"rzz", func(c *circuit.Circuit, a circuit.Sym) {
 			c.Apply(circuit.QELib1Gates["rzz"], []circuit.Expr{a}, 0, 1)
-		}, 1},
+		}, 1, true},
 	}
 	for _, gc := range cases {
 		t.Run(gc.name, func(t *testing.T) {
@@ -192,8 +195,8 @@ func TestShiftPlans(t *testing.T) {
 			if err := pl.make(pr, ev, b, true); err != nil {
 				t.Fatal(err)
 			}
-			if pl.direct || len(pl.xs) != gc.runs {
-				t.Fatalf("direct %v, %d suffix runs; want %d", pl.direct, len(pl.xs), gc.runs)
+			if pl.direct || len(pl.xs) != gc.runs || pl.perOcc != gc.perOcc {
+				t.Fatalf("direct %v, %d suffix runs, per occurrence %v; want %d, %v", pl.direct, len(pl.xs), pl.perOcc, gc.runs, gc.perOcc)
 			}
 			checkPlan(t, pr, ev, b, &pl)
 		})

@@ -91,6 +91,8 @@ type svWorker struct {
 	pcg   *rand.PCG
 	rng   *rand.Rand
 	shots []uint64 // a sampled circuit's shots
+	pairC [2]complex128
+	pairV [2]*statevector.State
 }
 
 // newSVShift returns the workspace for pr with the given worker count (0:
@@ -342,6 +344,13 @@ func (wk *svWorker) shifted(s *svShift, b int, g []float64, opt shiftOptions, dv
 				for b2 := b + 1; b2 < len(pr.blocks); b2++ {
 					st.ApplyGate(&ev.svGates[b2])
 				}
+			} else if pl.perOcc {
+				// psi and the one suffix image of the term's occurrence.
+				j := pl.use[ti]
+				c := pl.coefs[ti*nc : (ti+1)*nc]
+				wk.pairC = [2]complex128{c[0], c[1+j]}
+				wk.pairV = [2]*statevector.State{s.psi, ys[j]}
+				st.Combine(wk.pairC[:], wk.pairV[:])
 			} else {
 				st.Combine(pl.coefs[ti*nc:(ti+1)*nc], wk.vecs)
 			}
@@ -386,15 +395,17 @@ func (wk *svWorker) runPlan(s *svShift, b int, ys []*statevector.State) {
 // run of its own. Otherwise the circuit runs once with each of xs in place
 // of the block, giving final states y_1, ..., y_r, and the final state of
 // shift term t is the combination coefs[t(r+1):(t+1)(r+1)] of
-// (psi, y_1, ..., y_r).
+// (psi, y_1, ..., y_r); with perOcc, only psi and y_{use[t]} enter it.
 type blockPlan struct {
 	direct bool
+	perOcc bool
 	xs     []circuit.Matrix
 	coefs  []complex128
+	use    []int          // perOcc: the one suffix image of each term
 	basis  [][]complex128 // orthonormal: (B/|B| if uncontrolled), E_1, ...
 	res    []complex128
 	store  []complex128 // backing of basis
-	xstore []complex128 // backing of xs (controlled: B + E_k)
+	xstore []complex128 // backing of xs (controlled: B + E_k; per occurrence: X_j)
 }
 
 // make plans block b of pr at ev. With rank false every shifted circuit
@@ -454,6 +465,10 @@ func (pl *blockPlan) make(pr *program, ev *evaluation, b int, rank bool) error {
 		return nil
 	}
 	pl.direct = false
+	if !controlled && pl.planPerOcc(pr, bl, shifted, bm, nr) {
+		return nil
+	}
+	pl.perOcc = false
 	// Coefficients of each shifted block in the basis.
 	pl.coefs = grow(pl.coefs, nt*(nr+1))
 	nb := complex(frobNorm(bm), 0)
@@ -500,6 +515,77 @@ func (pl *blockPlan) make(pr *program, ev *evaluation, b int, rank bool) error {
 		pl.xs = append(pl.xs, x)
 	}
 	return nil
+}
+
+// planPerOcc plans an uncontrolled block with one suffix run per
+// occurrence, when that is as few as the basis needs (nr): a parameter's
+// shifted blocks B_s = e^{-isG} B (G = c + H/2 inserted at its gate) all
+// lie in the span of B and one more matrix X_j, the part of the first of
+// them orthogonal to B (X_j is B with H inserted, up to scale), so each
+// shifted circuit's final state combines only psi and y_j. It reports false,
+// and leaves the plan to the basis, if a shifted block does not fit to
+// spanTol or there are more occurrences than nr.
+func (pl *blockPlan) planPerOcc(pr *program, bl *block, shifted []circuit.Matrix, bm circuit.Matrix, nr int) bool {
+	nocc := bl.occHi - bl.occLo
+	if nocc != nr {
+		return false
+	}
+	dim := len(bm)
+	u0 := pl.basis[0] // B/|B|
+	nb := complex(frobNorm(bm), 0)
+	pl.coefs = grow(pl.coefs, len(shifted)*(nr+1))
+	clear(pl.coefs)
+	pl.use = grow(pl.use, len(shifted))
+	pl.xstore = grow(pl.xstore, nr*dim)
+	t := 0
+	for j := range nocc {
+		o := &pr.occs[bl.occLo+j]
+		x := pl.xstore[j*dim : (j+1)*dim]
+		for k := range o.rule.terms {
+			bs := shifted[t]
+			a := dot(u0, bs)
+			if k == 0 {
+				for i := range x {
+					x[i] = bs[i] - a*u0[i]
+				}
+				nx := frobNorm(x)
+				if nx <= spanTol*max(1, frobNorm(bs)) {
+					return false
+				}
+				for i := range x {
+					x[i] /= complex(nx, 0)
+				}
+			}
+			beta := dot(x, bs)
+			var res float64
+			for i := range bs {
+				d := bs[i] - a*u0[i] - beta*x[i]
+				res += real(d)*real(d) + imag(d)*imag(d)
+			}
+			if math.Sqrt(res) > spanTol*max(1, frobNorm(bs)) {
+				return false
+			}
+			c := pl.coefs[t*(nr+1) : (t+1)*(nr+1)]
+			c[0], c[1+j] = a/nb, beta
+			pl.use[t] = j
+			t++
+		}
+	}
+	pl.xs = pl.xs[:0] // the shifted blocks are read: replace them
+	for j := range nocc {
+		pl.xs = append(pl.xs, pl.xstore[j*dim:(j+1)*dim])
+	}
+	pl.perOcc = true
+	return true
+}
+
+// dot returns <u, v> = sum_i conj(u_i) v_i.
+func dot(u, v []complex128) complex128 {
+	var p complex128
+	for i, x := range u {
+		p += cmplx.Conj(x) * v[i]
+	}
+	return p
 }
 
 // addResidual orthogonalises r against the basis (in place, repeating the
