@@ -1,9 +1,13 @@
 package mps
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -29,16 +33,24 @@ func BenchmarkApply2(b *testing.B) {
 	}
 }
 
-// BenchmarkSVD times the complex SVD of a random square matrix of side
-// 2chi, and gonum's real SVD of the 2x larger real embedding as a same-run
-// baseline (skipped at 512 in -short mode: it takes ~15 s per call).
+// BenchmarkSVD times the complex SVD of a random square matrix of side n,
+// and gonum's real SVD of the 2x larger real embedding as a same-run
+// baseline (skipped above 256 in -short mode: it takes ~15 s per call at
+// 512). With BORN_SVD_MATRICES=DIR the matrices are read from
+// DIR/svd-N.bin (N*N complex128, row-major, little-endian), or written
+// there when absent, so that another program (LAPACK's zgesdd through
+// numpy) can time the same matrices.
 func BenchmarkSVD(b *testing.B) {
-	for _, n := range []int{128, 256, 512} {
-		r := rand.New(rand.NewPCG(2, uint64(n)))
-		a := randomMatrix(r, n, n, 1)
+	for _, n := range []int{64, 128, 256, 512} {
+		a := benchMatrix(b, n)
 		b.Run(fmt.Sprintf("n=%d/born", n), func(b *testing.B) {
 			for b.Loop() {
 				SVD(n, n, a)
+			}
+		})
+		b.Run(fmt.Sprintf("n=%d/born-truncated-half", n), func(b *testing.B) {
+			for b.Loop() {
+				svdTrunc(n, n, a, func([]float64) int { return n / 2 })
 			}
 		})
 		b.Run(fmt.Sprintf("n=%d/gonum-embedding", n), func(b *testing.B) {
@@ -50,6 +62,40 @@ func BenchmarkSVD(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchMatrix returns the n×n benchmark matrix: standard complex normal
+// entries, shared through $BORN_SVD_MATRICES when set.
+func benchMatrix(b *testing.B, n int) []complex128 {
+	dir := os.Getenv("BORN_SVD_MATRICES")
+	file := filepath.Join(dir, fmt.Sprintf("svd-%d.bin", n))
+	if dir != "" {
+		if raw, err := os.ReadFile(file); err == nil {
+			if len(raw) != 16*n*n {
+				b.Fatalf("%s: %d bytes, want %d", file, len(raw), 16*n*n)
+			}
+			a := make([]complex128, n*n)
+			for i := range a {
+				re := math.Float64frombits(binary.LittleEndian.Uint64(raw[16*i:]))
+				im := math.Float64frombits(binary.LittleEndian.Uint64(raw[16*i+8:]))
+				a[i] = complex(re, im)
+			}
+			return a
+		}
+	}
+	r := rand.New(rand.NewPCG(2, uint64(n)))
+	a := randomMatrix(r, n, n, 1)
+	if dir != "" {
+		raw := make([]byte, 16*n*n)
+		for i, v := range a {
+			binary.LittleEndian.PutUint64(raw[16*i:], math.Float64bits(real(v)))
+			binary.LittleEndian.PutUint64(raw[16*i+8:], math.Float64bits(imag(v)))
+		}
+		if err := os.WriteFile(file, raw, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return a
 }
 
 // BenchmarkSample draws 10^4 shots from a random 100-qubit MPS at chi = 64.

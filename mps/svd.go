@@ -4,10 +4,6 @@ import (
 	"math"
 	"runtime"
 	"sync"
-
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-	"gonum.org/v1/gonum/lapack/gonum"
 )
 
 // SVD returns the thin singular value decomposition a = U diag(s) Vh of the
@@ -47,23 +43,27 @@ func svdTrunc(m, n int, a []complex128, decide func(s []float64) int) (u []compl
 	u = make([]complex128, m*k)
 	vh = make([]complex128, k*n)
 	if m >= n {
-		// U is w.u (m×k col-major); Vh = V^H with V = w.v (n×k col-major).
-		for j := 0; j < k; j++ {
-			for i := 0; i < m; i++ {
-				u[i*k+j] = complex(w.ur[j*m+i], w.ui[j*m+i])
+		// U = w.u (m×k); Vh = V^H with V = w.v (n×k).
+		for i := 0; i < m; i++ {
+			for j := 0; j < k; j++ {
+				u[i*k+j] = complex(w.ur[i*k+j], w.ui[i*k+j])
 			}
-			for i := 0; i < n; i++ {
-				vh[j*n+i] = complex(w.vr[j*n+i], -w.vi[j*n+i])
+		}
+		for i := 0; i < n; i++ {
+			for j := 0; j < k; j++ {
+				vh[j*n+i] = complex(w.vr[i*k+j], -w.vi[i*k+j])
 			}
 		}
 	} else {
-		// a = V' S U'^H: U = V' (m×k, w.v is m×k col-major), Vh = U'^H (w.u is n×k).
-		for j := 0; j < k; j++ {
-			for i := 0; i < m; i++ {
-				u[i*k+j] = complex(w.vr[j*m+i], w.vi[j*m+i])
+		// a = V' S U'^H: U = V' (w.v is m×k), Vh = U'^H (w.u is n×k).
+		for i := 0; i < m; i++ {
+			for j := 0; j < k; j++ {
+				u[i*k+j] = complex(w.vr[i*k+j], w.vi[i*k+j])
 			}
-			for i := 0; i < n; i++ {
-				vh[j*n+i] = complex(w.ur[j*n+i], -w.ui[j*n+i])
+		}
+		for i := 0; i < n; i++ {
+			for j := 0; j < k; j++ {
+				vh[j*n+i] = complex(w.ur[i*k+j], -w.ui[i*k+j])
 			}
 		}
 	}
@@ -138,90 +138,55 @@ func (w *svdWork) run(decide func(s []float64) int) {
 	w.tp = make([]complex128, n)
 	bidiag(m, n, w.ar, w.ai, w.d, w.e, w.tq, w.tp)
 
-	// From here on three independent jobs: Q, P, and the real bidiagonal
-	// SVD B = Ub diag(s) Vb^T. The last one is a QR iteration whose
-	// rotations act on columns of Vb^T and Ub^T independently, so it is
-	// split by columns too: each part repeats the cheap iteration on its
-	// own copy of d and e (identical, deterministic arithmetic) and rotates
-	// only its columns.
-	ubt := make([]float64, n*n) // row-major: Ub^T on return
-	vbt := make([]float64, n*n) // row-major: Vb^T on return
-	for i := 0; i < n; i++ {
-		ubt[i*n+i] = 1
-		vbt[i*n+i] = 1
-	}
-	var qr, qi, pr, pi []float64
-	parts := 1
-	if n >= parallelMinN {
-		parts = min(runtime.GOMAXPROCS(0), 4)
-	}
-	if parts <= 1 {
-		bdsqr(n, w.d, w.e, vbt, 0, n, ubt, 0, n)
-		qr, qi = formQ(m, n, w.ar, w.ai, w.tq)
-		pr, pi = formP(m, n, w.ar, w.ai, w.tp)
-	} else {
-		var wg sync.WaitGroup
-		wg.Add(2)
-		go func() { defer wg.Done(); qr, qi = formQ(m, n, w.ar, w.ai, w.tq) }()
-		go func() { defer wg.Done(); pr, pi = formP(m, n, w.ar, w.ai, w.tp) }()
-		ds := make([][]float64, parts)
-		for p := 0; p < parts; p++ {
-			lo, hi := p*n/parts, (p+1)*n/parts
-			d := append([]float64(nil), w.d...)
-			e := append([]float64(nil), w.e...)
-			ds[p] = d
-			wg.Add(1)
-			go func() { defer wg.Done(); bdsqr(n, d, e, vbt, lo, hi, ubt, lo, hi) }()
+	// The SVD of the real bidiagonal B = Ub diag(s) Vb^T by divide and
+	// conquer, which forms only the k leading columns of Ub and Vb that
+	// decide keeps.
+	unscale := func(s []float64) []float64 {
+		if w.scaleExp == 0 {
+			return s
 		}
-		wg.Wait()
-		for p := 1; p < parts; p++ {
-			for i := range ds[0] {
-				if ds[p][i] != ds[0][i] {
-					panic("mps: SVD: the split bidiagonal QR iterations diverged")
-				}
-			}
+		out := make([]float64, len(s))
+		for i, v := range s {
+			out[i] = math.Ldexp(v, -w.scaleExp)
 		}
-		w.d = ds[0]
+		return out
 	}
-	w.s = w.d
-	if w.scaleExp != 0 {
-		for i := range w.s {
-			w.s[i] = math.Ldexp(w.s[i], -w.scaleExp)
-		}
-	}
-	k := n
+	var dec func([]float64) int
 	if decide != nil {
-		k = max(1, min(n, decide(w.s)))
+		dec = func(s []float64) int { return decide(unscale(s)) }
 	}
+	var ubt, vbt []float64 // Ub^T and Vb^T, first k rows, row-major
+	var k int
+	w.s, ubt, vbt, k = bdsdc(n, w.d, w.e, dec)
+	w.s = unscale(w.s)
 	w.k = k
 
-	// U = Q Ub[:, :k]. In row-major terms U^T = (Ub^T)[:k] Q^T, and a
-	// column-major matrix is its transpose in row-major. Likewise
-	// V = P Vb[:, :k]: V^T = (Vb^T)[:k] P^T.
-	w.ur = make([]float64, m*k)
-	w.ui = make([]float64, m*k)
-	w.vr = make([]float64, n*k)
-	w.vi = make([]float64, n*k)
-	gemmNN(k, m, n, ubt, qr, w.ur)
-	gemmNN(k, m, n, ubt, qi, w.ui)
-	gemmNN(k, n, n, vbt, pr, w.vr)
-	gemmNN(k, n, n, vbt, pi, w.vi)
-}
-
-// bdsqr runs gonum's Dbdsqr on the upper bidiagonal (d, e), rotating
-// columns [vlo, vhi) of the n×n row-major vt (P^T vt) and columns [clo, chi)
-// of c (Q^T c). Ub^T is accumulated as the C argument, whose rotations act
-// on contiguous rows (the U argument would be updated column-wise).
-func bdsqr(n int, d, e, vt []float64, vlo, vhi int, c []float64, clo, chi int) {
-	work := make([]float64, 4*n)
-	if !(gonum.Implementation{}).Dbdsqr(blas.Upper, n, vhi-vlo, 0, chi-clo, d, e, vt[vlo:], n, nil, 1, c[clo:], n, work) {
-		panic("mps: SVD: bidiagonal QR iteration did not converge")
+	// U = Q Ub[:, :k] and V = P Vb[:, :k], applying the reflectors of the
+	// bidiagonalisation to the real singular vectors (row-major results).
+	w.ur, w.ui = make([]float64, m*k), make([]float64, m*k)
+	w.vr, w.vi = make([]float64, n*k), make([]float64, n*k)
+	for c := 0; c < k; c++ {
+		for i := 0; i < n; i++ {
+			w.ur[i*k+c] = ubt[c*n+i]
+			w.vr[i*k+c] = vbt[c*n+i]
+		}
 	}
-}
-
-// gemmNN sets c (r×cc row-major) to a b with a (r×kk) and b (kk×cc).
-func gemmNN(r, cc, kk int, a, b, c []float64) {
-	blas64.Implementation().Dgemm(blas.NoTrans, blas.NoTrans, r, cc, kk, 1, a, kk, b, cc, 0, c, cc)
+	applyQ := func() {
+		applyReflectors(m, k, n, 0, w.ar, w.ai, func(j, i int) int { return j*m + j + 1 + i }, w.tq, w.ur, w.ui)
+	}
+	applyP := func() {
+		applyReflectors(n, k, n-1, 1, w.ar, w.ai, func(j, i int) int { return (j+2+i)*m + j }, w.tp, w.vr, w.vi)
+	}
+	if n < parallelMinN || runtime.GOMAXPROCS(0) == 1 {
+		applyQ()
+		applyP()
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); applyP() }()
+	applyQ()
+	wg.Wait()
 }
 
 // larfg generates an elementary reflector H = I - tau v v^H with v[0] = 1
@@ -476,56 +441,4 @@ func formQ(m, n int, ar, ai []float64, tq []complex128) (qr, qi []float64) {
 		}
 	}
 	return qr, qi
-}
-
-// formP returns P = G_0 ... G_{n-2} (n×n, split column-major) from the right
-// reflectors stored in the rows of a (m×n): G_k acts on indices k+1..n-1 and
-// its vector is (1, a[k, k+2:]).
-func formP(m, n int, ar, ai []float64, tp []complex128) (pr, pi []float64) {
-	pr = make([]float64, n*n)
-	pi = make([]float64, n*n)
-	pr[0] = 1
-	vr := make([]float64, n)
-	vi := make([]float64, n)
-	if n >= 1 {
-		pr[(n-1)*n+n-1] = 1
-	}
-	for k := n - 2; k >= 0; k-- {
-		o := k + 1 // G_k acts on indices o..n-1
-		nv := n - o - 1
-		for j := 0; j < nv; j++ {
-			vr[j] = ar[(o+1+j)*m+k]
-			vi[j] = ai[(o+1+j)*m+k]
-		}
-		v0r, v0i := vr[:nv], vi[:nv]
-		tau := tp[k]
-		tr, ti := real(tau), imag(tau)
-		for j := o + 1; j < n; j++ {
-			cr, ci := pr[j*n+o:(j+1)*n], pi[j*n+o:(j+1)*n]
-			xr, xi := cr[1:], ci[1:]
-			xr, xi = xr[:nv], xi[:nv]
-			var wr, wi float64
-			for i, a := range v0r {
-				b := v0i[i]
-				c, d := xr[i], xi[i]
-				wr += a*c + b*d
-				wi += a*d - b*c
-			}
-			sr, si := tr*wr-ti*wi, tr*wi+ti*wr
-			cr[0], ci[0] = -sr, -si
-			for i, a := range v0r {
-				b := v0i[i]
-				xr[i] -= sr*a - si*b
-				xi[i] -= sr*b + si*a
-			}
-		}
-		cr, ci := pr[o*n+o:(o+1)*n], pi[o*n+o:(o+1)*n]
-		cr[0], ci[0] = 1-tr, -ti
-		for i, a := range v0r {
-			b := v0i[i]
-			cr[i+1] = -(tr*a - ti*b)
-			ci[i+1] = -(tr*b + ti*a)
-		}
-	}
-	return pr, pi
 }

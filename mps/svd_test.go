@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
+	"sort"
 	"testing"
 )
 
@@ -194,6 +195,120 @@ func TestSVDValuesAgainstEmbedding(t *testing.T) {
 	for i := range s {
 		if math.Abs(s[i]-ref[2*i]) > 1e-12*s[0] || math.Abs(s[i]-ref[2*i+1]) > 1e-12*s[0] {
 			t.Fatalf("s[%d] = %v, embedding gives %v, %v", i, s[i], ref[2*i], ref[2*i+1])
+		}
+	}
+}
+
+// TestSVDSizes checks the SVD at the sizes the MPS engine meets (2chi for
+// chi up to 256) on random matrices and on matrices of known spectrum:
+// graded over 15 decades, clustered (groups of equal values), and rank
+// deficient. The singular values must match the spectrum.
+func TestSVDSizes(t *testing.T) {
+	for _, n := range []int{64, 128, 256, 512} {
+		if testing.Short() && n > 128 {
+			continue
+		}
+		r := rand.New(rand.NewPCG(uint64(n), 17))
+		graded := make([]float64, n)
+		clustered := make([]float64, n)
+		for i := range graded {
+			graded[i] = math.Pow(10, -15*float64(i)/float64(n-1))
+			clustered[i] = float64(4 - 4*i/n) // four groups of n/4 equal values
+			if i%(n/4) >= n/8 {
+				clustered[i] += 1e-13 * float64(i%7) // and near-equal ones
+			}
+		}
+		sort.Sort(sort.Reverse(sort.Float64Slice(clustered)))
+		lowRank := make([]float64, n/3)
+		for i := range lowRank {
+			lowRank[i] = 1 + float64(len(lowRank)-i)
+		}
+		cases := []struct {
+			name string
+			a    []complex128
+			want []float64
+		}{
+			{"random", randomMatrix(r, n, n, 1), nil},
+			{"random wide", randomMatrix(r, n/2, n, 1), nil},
+			{"graded", withSpectrum(r, n, n, graded), graded},
+			{"clustered", withSpectrum(r, n, n, clustered), clustered},
+			{"rank n/3", withSpectrum(r, n, n, lowRank), lowRank},
+		}
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("n=%d/%s", n, tc.name), func(t *testing.T) {
+				rows := n
+				if tc.name == "random wide" {
+					rows = n / 2
+				}
+				s := checkSVD(t, rows, n, tc.a, 1e-12)
+				for i, w := range tc.want {
+					if math.Abs(s[i]-w) > 1e-13*tc.want[0] {
+						t.Fatalf("s[%d] = %.17g, want %.17g", i, s[i], w)
+					}
+				}
+				for i := len(tc.want); tc.want != nil && i < len(s); i++ {
+					if s[i] > 1e-13*tc.want[0] {
+						t.Fatalf("s[%d] = %g, want 0", i, s[i])
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestSVDTruncated checks that forming only the first k singular vectors
+// gives the same values and, up to a phase per triplet, the same vectors
+// as the full SVD, and that the rank-k reconstruction error is the
+// discarded weight (Eckart-Young).
+func TestSVDTruncated(t *testing.T) {
+	for _, n := range []int{40, 128} {
+		r := rand.New(rand.NewPCG(uint64(n), 3))
+		m := n + 7
+		a := randomMatrix(r, m, n, 1)
+		u, s, _ := SVD(m, n, a)
+		k := n / 2
+		uk, sk, vhk := svdTrunc(m, n, a, func(sv []float64) int {
+			if len(sv) != n {
+				t.Fatalf("decide got %d values", len(sv))
+			}
+			return k
+		})
+		if len(uk) != m*k || len(vhk) != k*n || len(sk) != n {
+			t.Fatalf("shapes %d %d %d", len(uk), len(sk), len(vhk))
+		}
+		full := min(m, n)
+		for i := range s {
+			if math.Abs(s[i]-sk[i]) > 1e-13*s[0] {
+				t.Fatalf("s[%d]: %v vs %v", i, sk[i], s[i])
+			}
+		}
+		var discarded float64
+		for _, v := range s[k:] {
+			discarded += v * v
+		}
+		var errF float64
+		for i := 0; i < m; i++ {
+			for j := 0; j < n; j++ {
+				var acc complex128
+				for l := 0; l < k; l++ {
+					acc += uk[i*k+l] * complex(sk[l], 0) * vhk[l*n+j]
+				}
+				d := acc - a[i*n+j]
+				errF += real(d)*real(d) + imag(d)*imag(d)
+			}
+		}
+		if math.Abs(errF-discarded) > 1e-10*discarded {
+			t.Fatalf("rank-%d error^2 %v, discarded weight %v", k, errF, discarded)
+		}
+		for l := 0; l < k; l++ {
+			// u_l^H uk_l has modulus 1 for a simple singular value.
+			var p complex128
+			for i := 0; i < m; i++ {
+				p += cmplx.Conj(u[i*full+l]) * uk[i*k+l]
+			}
+			if math.Abs(cmplx.Abs(p)-1) > 1e-9 {
+				t.Fatalf("column %d: |<u, u_k>| = %v", l, cmplx.Abs(p))
+			}
 		}
 	}
 }
