@@ -363,7 +363,13 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	vr := make([]float64, nroot*m)
 	if nroot > 0 {
 		g.Dgemm(blas.NoTrans, blas.NoTrans, n, nroot, K, 1, ug, K, us, nroot, 0, ur, nroot)
-		g.Dgemm(blas.Trans, blas.NoTrans, nroot, m, K, 1, vs, nroot, vg, m, 0, vr, m)
+		vst := make([]float64, nroot*K) // vs^T
+		for j := 0; j < K; j++ {
+			for c := 0; c < nroot; c++ {
+				vst[c*K+j] = vs[j*nroot+c]
+			}
+		}
+		g.Dgemm(blas.NoTrans, blas.NoTrans, nroot, m, K, 1, vst, K, vg, m, 0, vr, m)
 	}
 	rows := k
 	if decide == nil && sqre == 1 {

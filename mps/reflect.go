@@ -23,6 +23,8 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int)
 	var (
 		bvr = make([]float64, (rows-off)*nb) // V of a block, L×nb row-major
 		bvi = make([]float64, (rows-off)*nb)
+		btr = make([]float64, (rows-off)*nb) // V^T, nb×L row-major
+		bti = make([]float64, (rows-off)*nb)
 		tr  = make([]float64, nb*nb) // T, upper triangular
 		ti  = make([]float64, nb*nb)
 		wr  = make([]float64, nb*k)
@@ -81,12 +83,20 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int)
 			}
 		}
 		// W = V^H C (b×k): real part Vr^T Cr + Vi^T Ci, imaginary Vr^T Ci - Vi^T Cr.
+		// (V^T is formed explicitly: gonum's product with a transposed
+		// operand is slower.)
 		cR, cI := cr[r0*k:rows*k], ci[r0*k:rows*k]
 		WR, WI := wr[:b*k], wi[:b*k]
-		g.Dgemm(blas.Trans, blas.NoTrans, b, k, L, 1, vR, b, cR, k, 0, WR, k)
-		g.Dgemm(blas.Trans, blas.NoTrans, b, k, L, 1, vI, b, cI, k, 1, WR, k)
-		g.Dgemm(blas.Trans, blas.NoTrans, b, k, L, 1, vR, b, cI, k, 0, WI, k)
-		g.Dgemm(blas.Trans, blas.NoTrans, b, k, L, -1, vI, b, cR, k, 1, WI, k)
+		vtR, vtI := btr[:L*b], bti[:L*b]
+		for i := 0; i < L; i++ {
+			for c := 0; c < b; c++ {
+				vtR[c*L+i], vtI[c*L+i] = vR[i*b+c], vI[i*b+c]
+			}
+		}
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtR, L, cR, k, 0, WR, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtI, L, cI, k, 1, WR, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtR, L, cI, k, 0, WI, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, -1, vtI, L, cR, k, 1, WI, k)
 		// X = T W (T upper triangular).
 		XR, XI := xr[:b*k], xi[:b*k]
 		for p := 0; p < b; p++ {
