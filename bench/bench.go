@@ -36,10 +36,15 @@ type Config struct {
 	// BaselineMaxQubits qubits (0: 22); it is slow beyond.
 	Baseline          bool
 	BaselineMaxQubits int
-	// BandwidthQubits sizes the bandwidth probe's buffer, 8*2^n bytes
-	// (0: 26, 512 MiB); negative skips the probe.
+	// BandwidthQubits sizes the bandwidth probe's buffers, 8*2^n bytes in
+	// all (0: 26, 512 MiB); negative skips the probe.
 	BandwidthQubits int
-	Seed            uint64
+	// QsimPath, if set, is qsim's qsim_base app: the random circuit runs
+	// on it too, in its circuit format, with the same threads, for each
+	// fusion size in QsimFuse (default 2, 3, 4), keeping its best time.
+	QsimPath string
+	QsimFuse []int
+	Seed     uint64
 	// Progress, if set, is called with each result as it is measured.
 	Progress func(Result)
 }
@@ -61,11 +66,14 @@ type Result struct {
 	NsPerAmpGate float64 `json:"ns_per_amp_gate"`
 	// GBps is the memory traffic, a read and a write of the state per
 	// pass, per second (in 1e9 bytes); BandwidthFraction divides it by the
-	// measured stream bandwidth.
+	// measured copy-stream bandwidth, for states of 64 MiB and more (beyond
+	// the caches).
 	GBps              float64 `json:"gb_per_s"`
 	BandwidthFraction float64 `json:"bandwidth_fraction,omitempty"`
 	// Baseline is the same circuit on itsubaki/q.
 	Baseline *Baseline `json:"baseline,omitempty"`
+	// Qsim is the same circuit on qsim (random circuit, with QsimPath).
+	Qsim *Qsim `json:"qsim,omitempty"`
 	// Gradient, for qcbm: the 2P+1 runs of one parameter-shift gradient,
 	// spread over the threads (parallelism across circuits).
 	Gradient *Gradient `json:"gradient,omitempty"`
@@ -79,6 +87,9 @@ type Baseline struct {
 	NsPerAmpGate float64 `json:"ns_per_amp_gate"`
 	// Speedup is Baseline.Seconds / Result.Seconds.
 	Speedup float64 `json:"speedup"`
+	// Unlike says how the baseline's run is not like-for-like with
+	// born's, if it is not (empty: the same gates in the same precision).
+	Unlike string `json:"unlike,omitempty"`
 }
 
 // Gradient times the circuit runs of one parameter-shift gradient.
@@ -95,10 +106,35 @@ type Report struct {
 	GOARCH     string `json:"goarch"`
 	CPUs       int    `json:"cpus"`
 	GOMAXPROCS int    `json:"gomaxprocs"`
-	Kernels    string `json:"kernels"`
-	// BandwidthGBps is the measured in-place read+write stream bandwidth.
-	BandwidthGBps float64  `json:"bandwidth_gb_per_s,omitempty"`
-	Results       []Result `json:"results"`
+	// Kernels is the kernel set in use (avx512, avx2 or portable), of
+	// KernelsAvailable on this build and CPU; Fast says whether it is an
+	// assembly set, and Build explains the choice.
+	Kernels          string   `json:"kernels"`
+	KernelsAvailable []string `json:"kernels_available"`
+	Fast             bool     `json:"fast"`
+	Build            string   `json:"build"`
+	// Race is set when the binary was built with the race detector
+	// (times are then meaningless).
+	Race bool `json:"race,omitempty"`
+	// BandwidthGBps is the bandwidth of a plain copy stream (read+write).
+	BandwidthGBps float64 `json:"bandwidth_gb_per_s,omitempty"`
+	// QsimEnv is the environment qsim ran in, when it ran.
+	QsimEnv string   `json:"qsim_env,omitempty"`
+	Results []Result `json:"results"`
+}
+
+// buildNote says why the kernel set in use was chosen.
+func buildNote(kernels string) string {
+	switch {
+	case kernels != "portable":
+		return "assembly kernels for " + kernels + ", chosen from the CPU's features"
+	case runtime.GOARCH != "amd64":
+		return "portable Go kernels: there are no assembly kernels for " + runtime.GOARCH
+	case len(statevector.AvailableKernels()) > 1:
+		return "portable Go kernels, selected by --kernels"
+	default:
+		return "portable Go kernels: this CPU has neither AVX-512 nor AVX2 with FMA"
+	}
 }
 
 // Run measures every circuit at every size and precision of cfg.
@@ -129,8 +165,16 @@ func Run(cfg Config) (*Report, error) {
 	if cfg.BandwidthQubits == 0 {
 		cfg.BandwidthQubits = 26
 	}
+	if len(cfg.QsimFuse) == 0 {
+		cfg.QsimFuse = []int{2, 3, 4}
+	}
+	ks := statevector.KernelSet()
 	rep := &Report{GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
-		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Kernels: statevector.KernelSet()}
+		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Kernels: ks,
+		KernelsAvailable: statevector.AvailableKernels(), Fast: ks != "portable", Build: buildNote(ks), Race: raceEnabled}
+	if cfg.QsimPath != "" {
+		rep.QsimEnv = QsimEnv()
+	}
 	if cfg.BandwidthQubits > 0 {
 		bq := cfg.BandwidthQubits
 		for bq > 10 && statevector.Single.Bytes(bq) > cfg.MaxMemory {
@@ -142,6 +186,7 @@ func Run(cfg Config) (*Report, error) {
 		}
 		rep.BandwidthGBps = bw / 1e9
 	}
+	qsimRuns := map[int]*Qsim{} // by qubits: qsim runs once per size
 	for _, name := range cfg.Circuits {
 		sizes := cfg.Qubits
 		if name == "qcbm" {
@@ -149,7 +194,7 @@ func Run(cfg Config) (*Report, error) {
 		}
 		for _, n := range sizes {
 			for _, prec := range cfg.Precisions {
-				r := measure(cfg, rep, name, n, prec)
+				r := measure(cfg, rep, qsimRuns, name, n, prec)
 				rep.Results = append(rep.Results, r)
 				if cfg.Progress != nil {
 					cfg.Progress(r)
@@ -189,7 +234,7 @@ func build(cfg Config, name string, n int, prec statevector.Precision) (*circuit
 	}
 }
 
-func measure(cfg Config, rep *Report, name string, n int, prec statevector.Precision) Result {
+func measure(cfg Config, rep *Report, qsimRuns map[int]*Qsim, name string, n int, prec statevector.Precision) Result {
 	c, vals, fuse := build(cfg, name, n, prec)
 	r := Result{Circuit: name, Qubits: n, Precision: prec.String(), Fuse: fuse, Threads: cfg.Threads}
 	if err := prec.CheckMemory(n, cfg.MaxMemory); err != nil {
@@ -230,16 +275,28 @@ func measure(cfg Config, rep *Report, name string, n int, prec statevector.Preci
 		r.NsPerAmpGate = best * 1e9 / amps / float64(r.Gates)
 	}
 	r.GBps = 2 * float64(prec.Bytes(n)) * float64(stages) / best / 1e9
-	if rep.BandwidthGBps > 0 {
+	if rep.BandwidthGBps > 0 && prec.Bytes(n) >= outOfCache {
 		r.BandwidthFraction = r.GBps / rep.BandwidthGBps
 	}
 	if name == "qcbm" {
 		r.Gradient = gradient(cfg, p, vals, prec)
 	}
+	if cfg.QsimPath != "" && name == "random" {
+		q := qsimRuns[n]
+		if q == nil {
+			q = compareQsim(cfg, c, p, n, prec)
+			qsimRuns[n] = q
+		}
+		qc := *q
+		if qc.Error == "" && qc.Seconds > 0 {
+			qc.Ratio = best / qc.Seconds
+		}
+		r.Qsim = &qc
+	}
 	if cfg.Baseline && n <= cfg.BaselineMaxQubits {
 		if s, err := timeItsubaki(c, vals, cfg.MinTime); err == nil {
 			r.Baseline = &Baseline{Name: "itsubaki/q v0.0.11", Seconds: s,
-				NsPerAmpGate: s * 1e9 / amps / float64(max(1, r.Gates)), Speedup: s / best}
+				NsPerAmpGate: s * 1e9 / amps / float64(max(1, r.Gates)), Speedup: s / best, Unlike: unlike(c, prec)}
 		} else {
 			r.Baseline = &Baseline{Name: "itsubaki/q v0.0.11 (" + err.Error() + ")"}
 		}
@@ -247,10 +304,59 @@ func measure(cfg Config, rep *Report, name string, n int, prec statevector.Preci
 	return r
 }
 
+// unlike says how itsubaki/q's run of c differs from born's in precision
+// prec: it computes in double precision only, and it has no call for a
+// 2-qubit matrix, so each fSim runs as nine of its gates (see
+// itsubakiFSim).
+func unlike(c *circuit.Circuit, prec statevector.Precision) string {
+	var why []string
+	if prec == statevector.Single {
+		why = append(why, "in double precision")
+	}
+	for _, op := range c.Ops {
+		if op.Gate != nil && op.Gate.Name == "fsim" {
+			why = append(why, "with each fSim as 9 gates")
+			break
+		}
+	}
+	return strings.Join(why, ", ")
+}
+
+// compareQsim runs the random circuit c on qsim with the threads born used
+// and checks its first amplitudes against a fresh run of p on born.
+func compareQsim(cfg Config, c *circuit.Circuit, p *statevector.Program, n int, prec statevector.Precision) *Qsim {
+	st, err := newState(n, prec, cfg.MaxMemory)
+	if err != nil {
+		return &Qsim{Error: err.Error()}
+	}
+	st.SetWorkers(cfg.Threads)
+	if err := st.Run(p); err != nil {
+		return &Qsim{Error: err.Error()}
+	}
+	var first [8]complex128
+	for i := range min(8, 1<<uint(n)) {
+		first[i] = st.Amplitude(i)
+	}
+	st = nil
+	runtime.GC()
+	threads := cfg.Threads
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	q := runQsim(cfg.QsimPath, c, threads, cfg.QsimFuse, cfg.MinTime, func(i int) complex128 { return first[i] })
+	q.Checked = prec.String()
+	return q
+}
+
+// outOfCache is the smallest state whose traffic is compared with the
+// memory bandwidth: smaller ones may live in a cache, and go faster.
+const outOfCache = 64 << 20
+
 // runner is a state of either precision that runs programs.
 type runner interface {
 	SetWorkers(int)
 	Run(*statevector.Program) error
+	Amplitude(int) complex128
 }
 
 // newState returns the n-qubit |0...0> in precision prec, within limit
@@ -340,33 +446,74 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 
 // WriteText writes the report as a table.
 func (rep *Report) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "born bench: %s %s/%s, %d CPUs, GOMAXPROCS %d, kernels %s\n",
-		rep.GoVersion, rep.GOOS, rep.GOARCH, rep.CPUs, rep.GOMAXPROCS, rep.Kernels)
+	fmt.Fprintf(w, "born bench: %s %s/%s, %d CPUs, GOMAXPROCS %d\n",
+		rep.GoVersion, rep.GOOS, rep.GOARCH, rep.CPUs, rep.GOMAXPROCS)
+	fmt.Fprintf(w, "kernels: %s (%s; available: %s)\n", rep.Kernels, rep.Build, strings.Join(rep.KernelsAvailable, ", "))
+	if rep.Race {
+		fmt.Fprintln(w, "WARNING: built with the race detector: these times say nothing about born's speed")
+	}
 	if rep.BandwidthGBps > 0 {
-		fmt.Fprintf(w, "memory bandwidth (in-place read+write stream): %.1f GB/s\n", rep.BandwidthGBps)
+		fmt.Fprintf(w, "memory bandwidth (plain copy stream, read+write): %.1f GB/s\n", rep.BandwidthGBps)
+	}
+	if rep.QsimEnv != "" {
+		fmt.Fprintf(w, "qsim: qsim_base, single precision, same threads, best of its fusion sizes; %s\n", rep.QsimEnv)
 	}
 	fmt.Fprintln(w, "times are the best of several runs; ns/amp/gate counts lowered gates, GB/s a read and write of the state per pass")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "circuit\tqubits\tprecision\tfuse\tgates\tops\tpasses\ttime\tns/amp/gate\tGB/s\tof bw\titsubaki\tspeedup\t")
+	fmt.Fprintln(tw, "circuit\tqubits\tprecision\tfuse\tgates\tops\tpasses\ttime\tns/amp/gate\tGB/s\tof bw\titsubaki\tspeedup\tqsim\tborn/qsim\t")
+	notes := map[string]string{} // footnote mark -> text
+	var marks []string
 	for _, r := range rep.Results {
 		if r.Error != "" {
-			fmt.Fprintf(tw, "%s\t%d\t%s\t\t\t\t\t\t\t\t\t\t\t\n", r.Circuit, r.Qubits, r.Precision)
+			fmt.Fprintf(tw, "%s\t%d\t%s\t\t\t\t\t\t\t\t\t\t\t\t\t\n", r.Circuit, r.Qubits, r.Precision)
 			continue
 		}
-		frac, base, speed := "", "-", "-"
+		frac, base, speed, qs, ratio := "", "-", "-", "-", "-"
 		if r.BandwidthFraction > 0 {
 			frac = fmt.Sprintf("%.0f%%", 100*r.BandwidthFraction)
 		}
 		if r.Baseline != nil && r.Baseline.Seconds > 0 {
 			base = formatSeconds(r.Baseline.Seconds)
 			speed = fmt.Sprintf("%.1fx", r.Baseline.Speedup)
+			if u := r.Baseline.Unlike; u != "" {
+				mark, ok := notes[u]
+				if !ok {
+					mark = strings.Repeat("*", len(notes)+1)
+					notes[u] = mark
+					marks = append(marks, u)
+				}
+				speed += mark
+			}
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%d\t%d\t%s\t%.3f\t%.1f\t%s\t%s\t%s\t\n",
+		if r.Qsim != nil {
+			if r.Qsim.Error != "" {
+				qs = "error"
+			} else {
+				qs = formatSeconds(r.Qsim.Seconds)
+				ratio = fmt.Sprintf("%.2fx", r.Qsim.Ratio)
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%d\t%d\t%s\t%.3f\t%.1f\t%s\t%s\t%s\t%s\t%s\t\n",
 			r.Circuit, r.Qubits, r.Precision, r.Fuse, r.Gates, r.Ops, r.Passes, formatSeconds(r.Seconds),
-			r.NsPerAmpGate, r.GBps, frac, base, speed)
+			r.NsPerAmpGate, r.GBps, frac, base, speed, qs, ratio)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
+	}
+	for _, u := range marks {
+		fmt.Fprintf(w, "%s not like-for-like: itsubaki/q ran it %s\n", notes[u], u)
+	}
+	said := map[int]bool{}
+	for _, r := range rep.Results {
+		if q := r.Qsim; q != nil && !said[r.Qubits] {
+			said[r.Qubits] = true
+			if q.Error != "" {
+				fmt.Fprintf(w, "qsim, %d qubits: %s\n", r.Qubits, q.Error)
+			} else {
+				fmt.Fprintf(w, "qsim, %d qubits: best at -f %d, %d threads (%d runs); its first amplitudes agree with born's (%s) to %.1e\n",
+					r.Qubits, q.Fuse, q.Threads, q.Runs, q.Checked, q.AmpDiff)
+			}
+		}
 	}
 	for _, r := range rep.Results {
 		if r.Error != "" {

@@ -155,6 +155,15 @@ func TestRunSmall(t *testing.T) {
 		if r.Circuit == "qcbm" && (r.Qubits != 9 || r.Gradient == nil || r.Gradient.Runs != 559) {
 			t.Errorf("qcbm result %+v", r)
 		}
+		// itsubaki/q's rows that are not like-for-like say so.
+		if u := r.Baseline.Unlike; (r.Precision == "single") != strings.Contains(u, "double precision") ||
+			(r.Circuit == "random" || r.Circuit == "2q") != strings.Contains(u, "fSim") {
+			t.Errorf("%s %s: unlike %q", r.Circuit, r.Precision, u)
+		}
+	}
+	if rep.Kernels != statevector.KernelSet() || rep.Fast != (rep.Kernels != "portable") || rep.Build == "" ||
+		len(rep.KernelsAvailable) == 0 || rep.KernelsAvailable[len(rep.KernelsAvailable)-1] != "portable" {
+		t.Errorf("report build fields: %q fast=%v %q %v", rep.Kernels, rep.Fast, rep.Build, rep.KernelsAvailable)
 	}
 	var buf bytes.Buffer
 	if err := rep.WriteJSON(&buf); err != nil {
@@ -171,7 +180,8 @@ func TestRunSmall(t *testing.T) {
 	if err := rep.WriteText(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), "ns/amp/gate") || !strings.Contains(buf.String(), "qcbm") {
+	if !strings.Contains(buf.String(), "ns/amp/gate") || !strings.Contains(buf.String(), "qcbm") ||
+		!strings.Contains(buf.String(), "kernels: "+rep.Kernels) || !strings.Contains(buf.String(), "not like-for-like") {
 		t.Errorf("text report:\n%s", buf.String())
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,9 @@ type benchOptions struct {
 	baselineMax int
 	bandwidthN  int
 	seed        uint64
+	qsim        string
+	qsimFuse    string
+	kernels     string
 }
 
 func newBenchCmd(runF func(*benchOptions) error) *cobra.Command {
@@ -45,10 +49,23 @@ qcbm (the Born machine for bars and stripes 3x3, 9 qubits, depth 10, 279
 parameters; also times the 559 runs of one parameter-shift gradient).
 
 For each it prints ns per amplitude per gate, the memory traffic in GB/s and
-as a fraction of an in-place read+write stream measured first, and the time
-on itsubaki/q v0.0.11 with the speedup. Times are the best of several runs.`,
+as a fraction of a plain copy stream measured first, and the time on
+itsubaki/q v0.0.11 with the speedup (marked where itsubaki/q's run is not
+like-for-like: it is double precision only and runs fSim as 9 gates).
+Times are the best of several runs. The header says which kernel set runs
+(avx512, avx2 or portable) and why.
+
+--qsim PATH runs the random circuit on qsim too: PATH is qsim's qsim_base
+app, built from github.com/quantumlib/qsim (for example
+g++ -O3 -march=native -fopenmp -o qsim_base apps/qsim_base.cc). The circuit
+is written in qsim's format and run with the same threads at each of
+--qsim-fuse's fusion sizes; its best time (qsim's own figure for the gates)
+and born/qsim, the ratio of the times, are reported, with a check that its
+first amplitudes match born's. qsim runs with OMP_WAIT_POLICY=passive unless
+the environment sets it.`,
 		Example: `  born bench --qubits 16,20,24 --precision single,double
   born bench --qubits 24 --circuits random --cycles 20 --threads 2
+  born bench --qubits 20,24,26 --circuits random --threads 2 --qsim ../qsim/apps/qsim_base
   born bench --qubits 30 --precision single --circuits 1q,h --max-memory 12GiB --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -81,6 +98,9 @@ on itsubaki/q v0.0.11 with the speedup. Times are the best of several runs.`,
 	f.IntVar(&opts.baselineMax, "baseline-max-qubits", 22, "largest state to run on itsubaki/q (it is slow)")
 	f.IntVar(&opts.bandwidthN, "bandwidth-qubits", 26, "size the bandwidth probe's buffer as 8*2^n bytes (negative: skip)")
 	f.Uint64Var(&opts.seed, "seed", 1, "seed of the random circuits and parameters")
+	f.StringVar(&opts.qsim, "qsim", "", "qsim's qsim_base app: also run the random circuit on it")
+	f.StringVar(&opts.qsimFuse, "qsim-fuse", "2,3,4", "qsim fusion sizes (-f) to try; the best counts")
+	f.StringVar(&opts.kernels, "kernels", "", "kernel set to use (avx512, avx2 or portable; default: the fastest the CPU runs)")
 	return cmd
 }
 
@@ -109,6 +129,21 @@ func runBench(opts *benchOptions) error {
 	if opts.fuse > statevector.MaxFuse || opts.fuse < -1 {
 		return fmt.Errorf("--fuse %d: use 0 to %d, or -1 for the default", opts.fuse, statevector.MaxFuse)
 	}
+	if opts.kernels != "" {
+		if err := statevector.UseKernels(opts.kernels); err != nil {
+			return fmt.Errorf("--kernels: %w", err)
+		}
+	}
+	if opts.qsim != "" {
+		cfg.QsimPath = opts.qsim
+		for _, s := range strings.Split(opts.qsimFuse, ",") {
+			f, err := strconv.Atoi(strings.TrimSpace(s))
+			if err != nil || f < 1 || f > 6 {
+				return fmt.Errorf("--qsim-fuse: %q is not a fusion size from 1 to 6", s)
+			}
+			cfg.QsimFuse = append(cfg.QsimFuse, f)
+		}
+	}
 	if opts.maxMemory != "" {
 		if cfg.MaxMemory, err = statevector.ParseBytes(opts.maxMemory); err != nil {
 			return fmt.Errorf("--max-memory: %w", err)
@@ -119,7 +154,11 @@ func runBench(opts *benchOptions) error {
 			fmt.Fprintf(opts.errOut, "%s, %d qubits, %s: %s\n", r.Circuit, r.Qubits, r.Precision, r.Error)
 			return
 		}
-		fmt.Fprintf(opts.errOut, "%-6s %2d qubits %-6s %8.4f ns/amp/gate\n", r.Circuit, r.Qubits, r.Precision, r.NsPerAmpGate)
+		q := ""
+		if r.Qsim != nil && r.Qsim.Error == "" {
+			q = fmt.Sprintf("  born/qsim %.2fx", r.Qsim.Ratio)
+		}
+		fmt.Fprintf(opts.errOut, "%-6s %2d qubits %-6s %8.4f ns/amp/gate%s\n", r.Circuit, r.Qubits, r.Precision, r.NsPerAmpGate, q)
 	}
 	rep, err := bench.Run(cfg)
 	if err != nil {
