@@ -22,6 +22,10 @@ func (s *Vector[T]) Combine(c []complex128, vs []*Vector[T]) {
 		}
 	}
 	L := lanes[T]()
+	if len(vs) == 2 {
+		combine2(s.data, vs[0].data, vs[1].data, c[0], c[1], L)
+		return
+	}
 	var acc [2 * 16]float64 // one block's (re, im) sums; L <= 16
 	for b := 0; b < len(s.data); b += 2 * L {
 		re, im := acc[:L], acc[L:2*L]
@@ -48,6 +52,28 @@ func (s *Vector[T]) Combine(c []complex128, vs []*Vector[T]) {
 		or, oi = or[:len(re)], oi[:len(re)]
 		for j := range re {
 			or[j], oi[j] = T(re[j]), T(im[j])
+		}
+	}
+}
+
+// combine2 sets d = a x + b y (storage of split blocks of L lanes), summing
+// in float64 in the order of the general case: (a x) + (b y).
+func combine2[T Float](d, x, y []T, a, b complex128, L int) {
+	ar, ai, br, bi := real(a), imag(a), real(b), imag(b)
+	x, y = x[:len(d)], y[:len(d)]
+	for o := 0; o+2*L <= len(d); o += 2 * L {
+		dr, di := d[o:o+L], d[o+L:o+2*L]
+		xr, xi := x[o:o+L], x[o+L:o+2*L]
+		yr, yi := y[o:o+L], y[o+L:o+2*L]
+		di, xr, xi, yr, yi = di[:len(dr)], xr[:len(dr)], xi[:len(dr)], yr[:len(dr)], yi[:len(dr)]
+		for j := range dr {
+			pr, pi := float64(xr[j]), float64(xi[j])
+			qr, qi := float64(yr[j]), float64(yi[j])
+			re := ar*pr - ai*pi
+			im := ar*pi + ai*pr
+			re += br*qr - bi*qi
+			im += br*qi + bi*qr
+			dr[j], di[j] = T(re), T(im)
 		}
 	}
 }
