@@ -15,7 +15,7 @@ import (
 // random MPS whose bonds there are all chi (the cap), so every application
 // is a (2chi)×(2chi) contraction, SVD and truncation back to chi.
 func BenchmarkApply2(b *testing.B) {
-	for _, chi := range []int{16, 64, 256} {
+	for _, chi := range []int{16, 64, 128, 256} {
 		b.Run(fmt.Sprintf("chi=%d", chi), func(b *testing.B) {
 			r := rand.New(rand.NewPCG(1, uint64(chi)))
 			n := 2*bits.Len(uint(chi)) + 2
