@@ -35,7 +35,10 @@
 // fidelity_estimate; DiscardedWeights lists every w_i.
 //
 // The complex SVD (SVD) is pure Go: Householder bidiagonalisation on split
-// real/imaginary column-major storage (a real bidiagonal results), gonum's
-// implicit-shift QR on that bidiagonal, and back-transformation by real
-// GEMMs; large matrices use up to GOMAXPROCS goroutines (at most 4).
+// real/imaginary column-major storage (a real bidiagonal results), divide
+// and conquer on that bidiagonal (Gu and Eisenstat, as LAPACK's dbdsdc), and
+// back-transformation by the reflectors in blocked (compact WY) form, real
+// GEMMs for nearly all of it; a truncating caller has only the singular
+// vectors it keeps formed. Large matrices use up to GOMAXPROCS goroutines
+// (at most 4).
 package mps

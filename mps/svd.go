@@ -13,9 +13,10 @@ import (
 // orthonormal rows; both are returned row-major. a is not modified.
 //
 // The algorithm is a complex Householder bidiagonalisation (which leaves a
-// real bidiagonal matrix), an implicit-shift QR iteration on that real
-// bidiagonal, and back-transformation; it works on split real and imaginary
-// column-major storage and never forms the 2m×2n real embedding.
+// real bidiagonal matrix), divide and conquer on that real bidiagonal
+// (bdsdc), and back-transformation by the reflectors in blocked form
+// (applyReflectors); it works on split real and imaginary storage and never
+// forms the 2m×2n real embedding.
 func SVD(m, n int, a []complex128) (u []complex128, s []float64, vh []complex128) {
 	return svdTrunc(m, n, a, nil)
 }
@@ -71,8 +72,8 @@ func svdTrunc(m, n int, a []complex128, decide func(s []float64) int) (u []compl
 }
 
 // svdWork holds an m×n (m >= n) complex matrix in split column-major storage
-// and, after run, its thin SVD: U (m×k) and V (n×k) split column-major, and
-// the singular values s. k = n.
+// and, after run, its SVD: the singular values s and the first k columns of
+// U (m×k) and V (n×k), split row-major.
 type svdWork struct {
 	m, n     int
 	ar, ai   []float64 // the matrix; overwritten by the reflectors
