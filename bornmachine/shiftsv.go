@@ -334,9 +334,17 @@ func (wk *svWorker) shifted(s *svShift, b int, g []float64, opt shiftOptions, dv
 		o := &pr.occs[oi]
 		var d float64
 		for t, term := range o.rule.terms {
-			st := wk.comb
-			if pl.direct {
-				// The shifted circuit's own run.
+			// The shifted circuit's final state: its own run (direct), or
+			// a combination of psi and suffix runs (with perOcc, psi and
+			// the one run of the term's occurrence).
+			var st *statevector.State
+			var cs []complex128
+			vs := wk.vecs
+			if !pl.direct {
+				cs = pl.coefs[ti*nc : (ti+1)*nc]
+			}
+			switch {
+			case pl.direct:
 				st = ys[0]
 				st.CopyFrom(wk.pre)
 				wk.gate.Set(pr.n, pl.xs[ti], bl.targets, bl.controls, bl.ctrlState)
@@ -344,26 +352,31 @@ func (wk *svWorker) shifted(s *svShift, b int, g []float64, opt shiftOptions, dv
 				for b2 := b + 1; b2 < len(pr.blocks); b2++ {
 					st.ApplyGate(&ev.svGates[b2])
 				}
-			} else if pl.perOcc {
-				// psi and the one suffix image of the term's occurrence.
+			case pl.perOcc:
 				j := pl.use[ti]
-				c := pl.coefs[ti*nc : (ti+1)*nc]
-				wk.pairC = [2]complex128{c[0], c[1+j]}
+				wk.pairC = [2]complex128{cs[0], cs[1+j]}
 				wk.pairV = [2]*statevector.State{s.psi, ys[j]}
-				st.Combine(wk.pairC[:], wk.pairV[:])
-			} else {
-				st.Combine(pl.coefs[ti*nc:(ti+1)*nc], wk.vecs)
+				cs, vs = wk.pairC[:], wk.pairV[:]
 			}
 			var f float64
-			if opt.shots > 0 {
+			switch {
+			case opt.shots > 0:
+				if st == nil {
+					st = wk.comb
+					st.Combine(cs, vs)
+				}
 				// The mean of g over the shots needs no shuffle.
 				wk.pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
 				for _, x := range st.SampleSorted(wk.shots[:opt.shots], wk.rng) {
 					f += g[x]
 				}
 				f /= float64(opt.shots)
-			} else {
+			case st != nil:
 				f = st.ExpectDiag(g)
+			default:
+				// Every shifted probability |psi_s(x)|^2, weighted by g(x),
+				// in one pass over psi and the runs.
+				f = statevector.ExpectDiagCombined(g, cs, vs)
 			}
 			d += term.coef * f
 			ti++

@@ -1,6 +1,7 @@
 package statevector_test
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -54,4 +55,45 @@ func TestCombine(t *testing.T) {
 	a, _ := statevector.New(2)
 	b, _ := statevector.New(3)
 	a.Combine([]complex128{1}, []*statevector.State{b})
+}
+
+// TestExpectDiagCombined checks the expectation of a diagonal observable
+// in a combination of states against ExpectDiag of the combination Combine
+// forms (to rounding: the sums run in another order), in both precisions
+// and for states smaller and larger than one storage block.
+func TestExpectDiagCombined(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 3, 4, 7} {
+		for _, k := range []int{1, 2, 3} {
+			w := make([]float64, 1<<uint(n))
+			for i := range w {
+				w[i] = rng.NormFloat64()
+			}
+			vs := make([]*statevector.State, k)
+			vs32 := make([]*statevector.State32, k)
+			c := make([]complex128, k)
+			for i := range vs {
+				a := randVec(rng, n)
+				vs[i], _ = statevector.FromAmplitudes(a)
+				vs32[i], _ = statevector.FromAmplitudes32(a)
+				c[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+			}
+			comb, _ := statevector.New(n)
+			comb.Combine(c, vs)
+			want := comb.ExpectDiag(w)
+			if got := statevector.ExpectDiagCombined(w, c, vs); math.Abs(got-want) > 1e-13 {
+				t.Errorf("n=%d k=%d: %v, ExpectDiag of the combination %v", n, k, got, want)
+			}
+			if got := statevector.ExpectDiagCombined(w, c, vs32); math.Abs(got-want) > 1e-4 {
+				t.Errorf("single, n=%d k=%d: %v, want %v", n, k, got, want)
+			}
+		}
+	}
+	st, _ := statevector.New(6)
+	vs := []*statevector.State{st, st}
+	w := make([]float64, 64)
+	c := []complex128{1, 2i}
+	if a := testing.AllocsPerRun(10, func() { statevector.ExpectDiagCombined(w, c, vs) }); a != 0 {
+		t.Errorf("ExpectDiagCombined: %v allocations", a)
+	}
 }
