@@ -80,7 +80,7 @@ func TestPreparedPathMatchesPlain(t *testing.T) {
 			}
 			sv, _ := StateVector.New(pr.n)
 			pl, _ := plainEngine{}.New(pr.n)
-			pr.prepareSV(ev)
+			pr.prepareSV(ev, nil)
 			pr.apply(sv, ev, 0, len(pr.blocks))
 			pr.apply(pl, ev, 0, len(pr.blocks))
 			ps, pp := sv.Probabilities(), pl.Probabilities()

@@ -170,18 +170,23 @@ type evaluation struct {
 }
 
 // prepareSV prepares ev's block matrices for n-qubit double-precision
-// state vectors, for apply to use. It must not run concurrently with
-// apply on the same evaluation.
-func (pr *program) prepareSV(ev *evaluation) {
+// state vectors, for apply to use, in gs if it has room (a caller that
+// evaluates often passes the gates of its last evaluation, whose memory
+// Set reuses). It returns the gates. It must not run concurrently with
+// apply on the same evaluation, nor while gs's last evaluation is in use.
+func (pr *program) prepareSV(ev *evaluation, gs []statevector.Gate[float64]) []statevector.Gate[float64] {
 	if ev.svGates != nil {
-		return
+		return ev.svGates
 	}
-	gs := make([]statevector.Gate[float64], len(pr.blocks))
+	if len(gs) != len(pr.blocks) {
+		gs = make([]statevector.Gate[float64], len(pr.blocks))
+	}
 	for b := range pr.blocks {
 		bl := &pr.blocks[b]
 		gs[b].Set(pr.n, ev.bmats[b], bl.targets, bl.controls, bl.ctrlState)
 	}
 	ev.svGates = gs
+	return gs
 }
 
 // instrMatrix returns the target matrix of in with parameter values vals.

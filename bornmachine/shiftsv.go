@@ -75,8 +75,9 @@ type svShift struct {
 	rank    bool     // share the suffix by linearity
 	chunks  [][2]int // block ranges; chunk c starts from ckpts[c]
 	ckpts   []*statevector.State
-	psi     *statevector.State // the circuit's final state
-	ev      *evaluation        // the evaluation forward ran at
+	psi     *statevector.State          // the circuit's final state
+	gates   []statevector.Gate[float64] // the blocks, prepared anew at every forward
+	ev      *evaluation                 // the evaluation forward ran at
 	ws      []*svWorker
 }
 
@@ -166,7 +167,7 @@ func newSVShift(pr *program, workers int) *svShift {
 // is overwritten by the next forward).
 func (s *svShift) forward(ev *evaluation) (*statevector.State, error) {
 	pr := s.pr
-	pr.prepareSV(ev)
+	s.gates = pr.prepareSV(ev, s.gates)
 	if s.psi == nil {
 		var err error
 		if s.psi, err = statevector.New(pr.n); err != nil {
@@ -419,21 +420,75 @@ type blockPlan struct {
 	res    []complex128
 	store  []complex128 // backing of basis
 	xstore []complex128 // backing of xs (controlled: B + E_k; per occurrence: X_j)
+	sstore []complex128 // the shifted blocks, then scratch
+	vals   []float64    // a shifted instruction's parameters
+}
+
+// withMemberInto writes into dst the matrix withMember(ev, b, mi, m)
+// computes, with the same products in the same order, using tmp (of at
+// least len(dst) entries) as scratch. It returns dst.
+func withMemberInto(dst, tmp []complex128, pr *program, ev *evaluation, b, mi int, m circuit.Matrix) circuit.Matrix {
+	bl := &pr.blocks[b]
+	tmp = tmp[:len(dst)]
+	for k, j := range bl.members {
+		f := ev.mats[j]
+		if k == mi {
+			f = m
+		}
+		if k == 0 {
+			copy(dst, f)
+			continue
+		}
+		copy(tmp, dst)
+		mulInto(dst, f, tmp)
+	}
+	return dst
+}
+
+// mulInto sets dst = a*b for d x d matrices, as circuit.MatMul computes it.
+func mulInto(dst, a, b []complex128) {
+	d := 1
+	for d*d < len(a) {
+		d++
+	}
+	clear(dst)
+	for i := range d {
+		for k := range d {
+			aik := a[i*d+k]
+			if aik == 0 {
+				continue
+			}
+			for j := range d {
+				dst[i*d+j] += aik * b[k*d+j]
+			}
+		}
+	}
 }
 
 // make plans block b of pr at ev. With rank false every shifted circuit
 // runs on its own.
 func (pl *blockPlan) make(pr *program, ev *evaluation, b int, rank bool) error {
 	bl := &pr.blocks[b]
+	dim := len(ev.bmats[b])
+	nt := 0
+	for oi := bl.occLo; oi < bl.occHi; oi++ {
+		nt += len(pr.occs[oi].rule.terms)
+	}
+	// The shifted block matrices, as withMember computes them, into
+	// scratch.
+	pl.sstore = grow(pl.sstore, (nt+1)*dim)
 	pl.xs = pl.xs[:0]
 	for oi := bl.occLo; oi < bl.occHi; oi++ {
 		o := &pr.occs[oi]
 		for _, term := range o.rule.terms {
-			m, err := pr.shifted(ev, o, term.shift)
+			pl.vals = append(pl.vals[:0], ev.vals[o.instr]...)
+			pl.vals[o.slot] += term.shift
+			m, err := instrMatrix(&pr.instrs[o.instr], pl.vals)
 			if err != nil {
 				return err
 			}
-			pl.xs = append(pl.xs, pr.withMember(ev, b, o.member, m))
+			t := len(pl.xs)
+			pl.xs = append(pl.xs, withMemberInto(pl.sstore[t*dim:(t+1)*dim], pl.sstore[nt*dim:], pr, ev, b, o.member, m))
 		}
 	}
 	pl.direct = true
@@ -441,9 +496,7 @@ func (pl *blockPlan) make(pr *program, ev *evaluation, b int, rank bool) error {
 		return nil
 	}
 	shifted := pl.xs
-	nt := len(shifted)
 	bm := ev.bmats[b]
-	dim := len(bm)
 	controlled := len(bl.controls) > 0
 	// An orthonormal basis of span{B, B_s} (uncontrolled; B first) or of
 	// span{B_s - B} (controlled), by Gram-Schmidt with
