@@ -37,12 +37,18 @@ import (
 //     with B replaced by B + E_k, psi_s = psi + sum_k beta_sk (y_k - psi).
 //     A rotation block Rz Rx Rz (three parameters, six shift terms) needs
 //     three suffix runs, a single rotation one, a controlled rotation (four
-//     terms) two. Where this saves nothing the shifted circuits run one by
-//     one.
+//     terms) two. Uncontrolled, a parameter's shifted blocks
+//     e^{-isG} B lie in the span of B and one matrix X_j (B with the
+//     generator inserted at the parameter's gate), so with one run per
+//     parameter, y_j = S X_j phi, psi_s = a_s psi + b_s y_j (planPerOcc).
+//     Where sharing saves nothing the shifted circuits run one by one.
 //
-// The shifted final states agree with separate runs of the shifted
-// circuits to rounding (the tests check 1e-12 against running every
-// shifted circuit from |0...0>).
+// Each shifted circuit's probabilities are then computed from its final
+// state: sum_x g(x) |psi_s(x)|^2 in one pass over psi and the runs
+// (statevector.ExpectDiagCombined), or shots drawn from psi_s formed by
+// statevector.Combine. The shifted final states agree with separate runs
+// of the shifted circuits to rounding (the tests check 1e-12 against
+// running every shifted circuit from |0...0>).
 //
 // Work is split into chunks of consecutive blocks that workers take in
 // order from a shared counter. A block's derivatives are computed by one
@@ -85,8 +91,8 @@ type svShift struct {
 type svWorker struct {
 	pre   *statevector.State   // the prefix state, advanced block by block
 	ys    []*statevector.State // suffix images (direct: ys[0] runs each shifted circuit)
-	comb  *statevector.State   // a shifted circuit's final state, when shared
-	vecs  []*statevector.State // Combine's inputs: psi, ys...
+	comb  *statevector.State   // a shifted circuit's final state, formed to sample it
+	vecs  []*statevector.State // the combinations' inputs: psi, ys...
 	gate  statevector.Gate[float64]
 	plan  blockPlan
 	pcg   *rand.PCG
@@ -169,17 +175,17 @@ func (s *svShift) forward(ev *evaluation) (*statevector.State, error) {
 	pr := s.pr
 	s.gates = pr.prepareSV(ev, s.gates)
 	if s.psi == nil {
-		var err error
-		if s.psi, err = statevector.New(pr.n); err != nil {
+		psi, err := statevector.New(pr.n)
+		if err != nil {
 			return nil, err
 		}
-		for range s.chunks {
-			c, err := statevector.New(pr.n)
-			if err != nil {
+		ckpts := make([]*statevector.State, len(s.chunks))
+		for c := range ckpts {
+			if ckpts[c], err = statevector.New(pr.n); err != nil {
 				return nil, err
 			}
-			s.ckpts = append(s.ckpts, c)
 		}
+		s.psi, s.ckpts = psi, ckpts
 	}
 	st := s.psi
 	st.Reset0()
@@ -259,8 +265,9 @@ func (s *svShift) newState() (*statevector.State, error) {
 }
 
 // suffixStates makes the states a plan with r suffix runs needs (and,
-// shared, the combination state), if missing.
-func (wk *svWorker) suffixStates(s *svShift, r int, shared bool) error {
+// with comb, the state that forms a shifted circuit's final state to
+// sample it), if missing.
+func (wk *svWorker) suffixStates(s *svShift, r int, comb bool) error {
 	for len(wk.ys) < r {
 		y, err := s.newState()
 		if err != nil {
@@ -268,7 +275,7 @@ func (wk *svWorker) suffixStates(s *svShift, r int, shared bool) error {
 		}
 		wk.ys = append(wk.ys, y)
 	}
-	if shared && wk.comb == nil {
+	if comb && wk.comb == nil {
 		var err error
 		if wk.comb, err = s.newState(); err != nil {
 			return err
@@ -307,7 +314,7 @@ func (wk *svWorker) block(s *svShift, b int, g []float64, opt shiftOptions, dv [
 	if !pl.direct {
 		r = len(pl.xs)
 	}
-	if err := wk.suffixStates(s, r, !pl.direct); err != nil {
+	if err := wk.suffixStates(s, r, !pl.direct && opt.shots > 0); err != nil {
 		return err
 	}
 	wk.shots = grow(wk.shots, opt.shots)
