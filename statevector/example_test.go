@@ -71,5 +71,5 @@ func ExampleCheckMemory() {
 	err := statevector.CheckMemory(36, 64<<30)
 	fmt.Println(err)
 	// Output:
-	// a 36-qubit state vector needs 1 TiB (16*2^36 bytes); this machine allows 64 GiB; use the MPS engine (--engine mps) for many qubits at low entanglement
+	// a 36-qubit state vector needs 1 TiB (16*2^36 bytes); this machine allows 64 GiB
 }

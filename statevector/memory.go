@@ -80,8 +80,7 @@ type MemoryError struct {
 }
 
 func (e *MemoryError) Error() string {
-	return fmt.Sprintf("a %d-qubit state vector needs %s (%d*2^%d bytes); this machine allows %s; "+
-		"use the MPS engine (--engine mps) for many qubits at low entanglement",
+	return fmt.Sprintf("a %d-qubit state vector needs %s (%d*2^%d bytes); this machine allows %s",
 		e.Qubits, FormatBytes(e.Need), e.Precision.BytesPerAmplitude(), e.Qubits, FormatBytes(e.Limit))
 }
 

@@ -60,6 +60,15 @@ func logPanel(title, xlabel, ylabel string, xys plotter.XYs, c color.Color) (*pl
 		l.Color = c
 		l.Width = vg.Points(1.5)
 		p.Add(l)
+		// One value (a run stopped after its first step): plot would widen
+		// the empty range by 1 on each side, below 0 on a log axis.
+		lo, hi := xys[0].Y, xys[0].Y
+		for _, q := range xys {
+			lo, hi = min(lo, q.Y), max(hi, q.Y)
+		}
+		if lo == hi {
+			p.Y.Min, p.Y.Max = lo/2, hi*2
+		}
 	}
 	return p, nil
 }

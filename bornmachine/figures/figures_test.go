@@ -95,6 +95,14 @@ func TestPlotsDecode(t *testing.T) {
 			t.Error(err)
 		}
 	}
+	// One record (a run interrupted after its first step) on values below 1.
+	var one bytes.Buffer
+	if err := LossPlot(&one, h[:1], "mmd", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(&one); err != nil {
+		t.Error(err)
+	}
 	if err := DistributionPlot(&b, data, p[:3]); err == nil {
 		t.Error("a distribution of the wrong size was drawn")
 	}

@@ -165,7 +165,26 @@ func runBench(opts *benchOptions) error {
 		return err
 	}
 	if opts.format == "json" {
-		return rep.WriteJSON(opts.out)
+		err = rep.WriteJSON(opts.out)
+	} else {
+		err = rep.WriteText(opts.out)
 	}
-	return rep.WriteText(opts.out)
+	if err != nil {
+		return err
+	}
+	return allFailed(rep)
+}
+
+// allFailed returns an error when no measurement of the report succeeded,
+// so that the exit status says so.
+func allFailed(rep *bench.Report) error {
+	for _, r := range rep.Results {
+		if r.Error == "" {
+			return nil
+		}
+	}
+	if len(rep.Results) == 0 {
+		return fmt.Errorf("nothing was measured")
+	}
+	return fmt.Errorf("every measurement failed (%d of %d): %s", len(rep.Results), len(rep.Results), rep.Results[0].Error)
 }

@@ -32,8 +32,9 @@ type compareOptions struct {
 func newCompareCmd(runF func(*compareOptions) error) *cobra.Command {
 	opts := &compareOptions{}
 	cmd := &cobra.Command{
-		Use:   "compare",
-		Short: "Compare circuit, neural-network and tensor-network Born machines on the same data",
+		Use:         "compare",
+		Annotations: map[string]string{gracefulAnnotation: "stops between models"},
+		Short:       "Compare circuit, neural-network and tensor-network Born machines on the same data",
 		Long: `Train every model named by --models with every seed on the same data, then
 report per model the parameter count, KL(data||model), NLL, the exact MMD with
 one kernel for all, the mass on the data's support (the valid patterns for

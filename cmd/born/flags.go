@@ -11,6 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"born/statevector"
 )
 
 // hiddenAliases makes old spellings of a command's flags (the keys of
@@ -97,4 +99,14 @@ func newRunDir(prefix string) (string, error) {
 			return "", err
 		}
 	}
+}
+
+// withEngineHint adds to a state vector's memory refusal what a command
+// with --engine can do about it.
+func withEngineHint(err error) error {
+	var me *statevector.MemoryError
+	if errors.As(err, &me) {
+		return fmt.Errorf("%w; use the MPS engine (--engine mps) for many qubits at low entanglement", err)
+	}
+	return err
 }

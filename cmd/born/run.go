@@ -239,7 +239,7 @@ func runRun(opts *runOptions) error {
 			}
 		}
 		if err := prec.CheckMemory(k, limit); err != nil {
-			return fmt.Errorf("%w (--max-memory raises the limit)", err)
+			return fmt.Errorf("%w; use the MPS engine (--engine mps) for many qubits at low entanglement (--max-memory raises the limit)", err)
 		}
 		if prec == statevector.Single {
 			amp := func(st *statevector.State32, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }

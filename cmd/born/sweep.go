@@ -1,15 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -22,8 +25,9 @@ func newSweepCmd() *cobra.Command {
 	var out string
 	var force, quiet bool
 	cmd := &cobra.Command{
-		Use:   "sweep SPEC.yaml --out DIR",
-		Short: "Run a grid of training runs or comparisons, here or as a Slurm or Kubernetes array job",
+		Use:         "sweep SPEC.yaml --out DIR",
+		Annotations: map[string]string{gracefulAnnotation: "stops between tasks"},
+		Short:       "Run a grid of training runs or comparisons, here or as a Slurm or Kubernetes array job",
 		Long: `A sweep file lists a born command (train or compare), fixed flags and a grid of
 swept flags; the tasks are every combination, numbered in a stable order:
 
@@ -68,7 +72,17 @@ plot, and write Slurm or Kubernetes job files.`,
 			if !quiet {
 				prog = newJobProgress(errOut, isTerminal(errOut), true, "task", kinds)
 			}
+			// A task in progress stops on its own on SIGINT or SIGTERM; the
+			// sweep then starts no other.
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
 			for _, t := range tasks {
+				if ctx.Err() != nil {
+					if prog != nil {
+						prog.finish()
+					}
+					return fmt.Errorf("interrupted before task %d; run the sweep again to finish it", t.ID)
+				}
 				if prog != nil {
 					prog.begin(taskLabel(t), taskKind(t))
 				}
@@ -264,9 +278,10 @@ func newSweepRunCmd() *cobra.Command {
 	var task int
 	var force, quiet bool
 	cmd := &cobra.Command{
-		Use:   "run SPEC.yaml --out DIR [--task ID]",
-		Short: "Run one task of a sweep (--task, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
-		Args:  cobra.ExactArgs(1),
+		Use:         "run SPEC.yaml --out DIR [--task ID]",
+		Annotations: map[string]string{gracefulAnnotation: "the task's own"},
+		Short:       "Run one task of a sweep (--task, SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX)",
+		Args:        cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec, err := readSweepTo(args[0], out)
 			if err != nil {
@@ -308,7 +323,7 @@ func newSweepStatusCmd() *cobra.Command {
 	var out, format string
 	cmd := &cobra.Command{
 		Use:   "status --out DIR",
-		Short: "Show which tasks of a sweep have finished",
+		Short: "Show which tasks of a sweep have finished (exit status 1 while some are missing)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := sweep.OpenExisting(out)
@@ -316,16 +331,26 @@ func newSweepStatusCmd() *cobra.Command {
 				return err
 			}
 			done, missing := d.Status()
-			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), struct {
+			switch format {
+			case "json":
+				if err := writeJSON(cmd.OutOrStdout(), struct {
 					Tasks    int   `json:"tasks"`
 					Finished []int `json:"finished"`
 					Missing  []int `json:"missing"`
-				}{d.Spec.NumTasks(), nonNil(done), nonNil(missing)})
+				}{d.Spec.NumTasks(), nonNil(done), nonNil(missing)}); err != nil {
+					return err
+				}
+			case "text":
+				fmt.Fprintf(cmd.OutOrStdout(), "%d of %d tasks finished\n", len(done), d.Spec.NumTasks())
+				if len(missing) > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "missing: %s\n", sweep.Ranges(missing))
+				}
+			default:
+				return fmt.Errorf("--format %q: use text or json", format)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%d of %d tasks finished\n", len(done), d.Spec.NumTasks())
+			// The exit status says whether the sweep is complete.
 			if len(missing) > 0 {
-				fmt.Fprintf(cmd.OutOrStdout(), "missing: %s\n", sweep.Ranges(missing))
+				return fmt.Errorf("%d of %d tasks have not finished (%s)", len(missing), d.Spec.NumTasks(), sweep.Ranges(missing))
 			}
 			return nil
 		},

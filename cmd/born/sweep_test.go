@@ -71,9 +71,12 @@ func TestSweepLocal(t *testing.T) {
 	if _, _, err := runBorn(t, "", "sweep", "run", spec, "--out", out, "--task", "4"); err != nil {
 		t.Fatal(err)
 	}
-	st, _, _ := runBorn(t, "", "sweep", "status", "--out", out)
+	st, _, err := runBorn(t, "", "sweep", "status", "--out", out)
 	if !strings.Contains(st, "1 of 6 tasks finished") || !strings.Contains(st, "missing: 0-3,5") {
 		t.Errorf("status:\n%s", st)
+	}
+	if err == nil || !strings.Contains(err.Error(), "5 of 6 tasks have not finished (0-3,5)") {
+		t.Errorf("status with tasks missing: error %v, want a non-zero exit", err)
 	}
 	partial := collectJSON(t, out)
 	if len(partial.Rows) != 1 || !reflect.DeepEqual(partial.Missing, []int{0, 1, 2, 3, 5}) {
@@ -111,6 +114,9 @@ func TestSweepLocal(t *testing.T) {
 	msg, _, err := runBorn(t, "", "sweep", "run", spec, "--out", out, "--task", "4")
 	if err != nil || !strings.Contains(msg, "already finished") {
 		t.Errorf("rerun of a finished task: %v %q", err, msg)
+	}
+	if st, _, err := runBorn(t, "", "sweep", "status", "--out", out, "--format", "json"); err != nil || !strings.Contains(st, `"missing": []`) {
+		t.Errorf("status of a complete sweep: %v\n%s", err, st)
 	}
 	tab := collectJSON(t, out)
 	if len(tab.Rows) != 6 || len(tab.Missing) != 0 {
@@ -324,5 +330,21 @@ func TestSweepExamples(t *testing.T) {
 		if _, _, err := runBorn(t, "", "sweep", "plan", f); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
+	}
+}
+
+// The per-task lines count tasks from 1 to N: task 0 is "1 of 2".
+func TestSweepTaskCounter(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeSpec(t, dir, `command: train
+args: {data: "bas:2x2", steps: 2}
+grid: {ansatz: ["qcbm:1", "qcbm:2"]}
+`)
+	_, errOut, err := runBorn(t, "", "sweep", spec, "--out", filepath.Join(dir, "res"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut, "task 0 (1 of 2) done") || !strings.Contains(errOut, "task 1 (2 of 2) done") {
+		t.Errorf("stderr:\n%s", errOut)
 	}
 }

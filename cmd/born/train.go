@@ -42,8 +42,9 @@ var resumeFlags = map[string]bool{"resume": true, "steps": true, "quiet": true, 
 func newTrainCmd(runF func(*trainOptions) error) *cobra.Command {
 	opts := &trainOptions{spec: bornmachine.DefaultRunSpec()}
 	cmd := &cobra.Command{
-		Use:   "train",
-		Short: "Train a quantum circuit or tensor-network Born machine on data",
+		Use:         "train",
+		Annotations: map[string]string{gracefulAnnotation: "checkpoint"},
+		Short:       "Train a quantum circuit or tensor-network Born machine on data",
 		Long: `Train a quantum circuit Born machine (Liu & Wang, PRA 98, 062324, 2018) on data,
 or (--model mps:CHI) a matrix-product-state Born machine (Han et al., PRX 8,
 031012, 2018).
@@ -185,7 +186,7 @@ func runTrain(opts *trainOptions) error {
 			}
 		}
 		if err != nil {
-			return err
+			return withEngineHint(err)
 		}
 	}
 	ctx := opts.ctx
@@ -211,7 +212,7 @@ func runTrain(opts *trainOptions) error {
 		return fmt.Errorf("%v; the checkpoint is saved: continue with born train --resume %s", err, run.Dir)
 	}
 	if err != nil {
-		return err
+		return withEngineHint(err)
 	}
 	if err := writePlots(run); err != nil {
 		return err
