@@ -333,7 +333,7 @@ func TestSweepExamples(t *testing.T) {
 	}
 }
 
-// The per-task lines count tasks from 1 to N: task 0 is "1 of 2".
+// The per-task lines count tasks from 1 to N: task id 0 is "1 of 2".
 func TestSweepTaskCounter(t *testing.T) {
 	dir := t.TempDir()
 	spec := writeSpec(t, dir, `command: train
@@ -344,7 +344,7 @@ grid: {ansatz: ["qcbm:1", "qcbm:2"]}
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(errOut, "task 0 (1 of 2) done") || !strings.Contains(errOut, "task 1 (2 of 2) done") {
+	if !strings.Contains(errOut, "task 1 of 2: id 0 ") || !strings.Contains(errOut, "task 2 of 2: id 1 ") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }
