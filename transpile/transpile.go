@@ -108,6 +108,9 @@ func Transpile(c *circuit.Circuit, t *Target, opts *Options) (*Result, error) {
 		res.After = res.Before
 		return res, nil
 	}
+	if err := checkAngles(src); err != nil {
+		return nil, err
+	}
 	d, err := decompose(src)
 	if err != nil {
 		return nil, err

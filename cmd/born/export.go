@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -123,6 +124,9 @@ func runExport(opts *exportOptions) error {
 	}
 	res, err := transpile.Transpile(c, tg, topts)
 	if err != nil {
+		if ae := (*transpile.AngleError)(nil); errors.As(err, &ae) {
+			return fmt.Errorf("%s: %w", opts.file, err)
+		}
 		return err
 	}
 	var buf bytes.Buffer

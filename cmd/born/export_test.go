@@ -233,3 +233,30 @@ measure q -> c;
 		}
 	}
 }
+
+// An angle too large to decompose in float64 is named, with its operation
+// and a reduced angle to write instead, not reported as a bug; qasm3
+// writes it as it is.
+func TestExportIllConditionedAngle(t *testing.T) {
+	src := writeTemp(t, t.TempDir(), "big.qasm", `OPENQASM 2.0;
+include "qelib1.inc";
+qreg q[2];
+h q[0];
+rx(3.0e15) q[1];
+cx q[0], q[1];
+`)
+	for _, target := range []string{"ibm-heron", "braket", "ionq", "quil"} {
+		_, _, err := runExportCmd(t, src, "--target", target)
+		if err == nil {
+			t.Fatalf("%s: exported", target)
+		}
+		msg := err.Error()
+		if strings.Contains(msg, "bug in born") || !strings.Contains(msg, "big.qasm: op 1 (rx(3e+15) q[1]): angle 3e+15 rad") ||
+			!strings.Contains(msg, "modulo 4*pi") {
+			t.Errorf("%s: %v", target, err)
+		}
+	}
+	if _, _, err := runExportCmd(t, src, "--target", "qasm3"); err != nil {
+		t.Errorf("qasm3: %v", err)
+	}
+}
