@@ -6,8 +6,10 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -27,13 +29,14 @@ type Table struct {
 	Tasks   int        `json:"tasks"`
 }
 
-// TableRow is one model of one task.
+// TableRow is one model of one task. Row.Seconds is the model's training
+// time; TaskSeconds the whole task's wall time.
 type TableRow struct {
-	Task    int               `json:"task"`
-	Values  map[string]string `json:"values"`
-	Repeat  int               `json:"repeat"`
-	Seed    uint64            `json:"seed"`
-	Seconds float64           `json:"seconds"`
+	Task        int               `json:"task"`
+	Values      map[string]string `json:"values"`
+	Repeat      int               `json:"repeat"`
+	Seed        uint64            `json:"seed"`
+	TaskSeconds float64           `json:"task_seconds"`
 	Row
 }
 
@@ -49,46 +52,107 @@ func (d *Dir) Collect() (*Table, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, row := range r.Rows {
+		rows := r.Rows
+		if len(rows) > 0 && rows[0].Seconds == 0 && rows[0].Seeds == 0 {
+			// A result.json written before rows held their own times and
+			// spreads: read them again from the command's output.
+			if again, err := readRows(r.Command, filepath.Join(d.TaskPath(id), RunDir)); err == nil && len(again) == len(rows) {
+				rows = again
+			}
+		}
+		for _, row := range rows {
 			t.Rows = append(t.Rows, TableRow{Task: id, Values: r.Task.Values, Repeat: r.Task.Repeat, Seed: r.Task.Seed,
-				Seconds: r.Seconds, Row: row})
+				TaskSeconds: r.Seconds, Row: row})
 		}
 	}
 	return t, nil
 }
 
-func (t *Table) header() []string {
-	h := []string{"task"}
-	h = append(h, t.Keys...)
-	return append(h, "repeat", "seed", "model", "params", "steps", "kl", "nll", "valid_mass", "mmd", "seconds")
+// spread reports whether the table holds means over several seeds.
+func (t *Table) spread() bool {
+	for _, r := range t.Rows {
+		if r.Seeds > 1 {
+			return true
+		}
+	}
+	return false
 }
 
-func (t *Table) cells(r TableRow) []string {
+// header names the columns: CSV gives every standard deviation a column
+// of its own (after its mean), text prints "mean ± std" in one.
+func (t *Table) header(csv bool) []string {
+	h := []string{"task"}
+	h = append(h, t.Keys...)
+	h = append(h, "repeat", "seed", "model", "params", "steps")
+	if t.spread() {
+		h = append(h, "seeds")
+	}
+	for _, m := range []string{"kl", "nll", "valid_mass", "mmd", "seconds"} {
+		h = append(h, m)
+		if csv && t.spread() {
+			h = append(h, m+"_std")
+		}
+	}
+	return append(h, "task_seconds")
+}
+
+func (t *Table) cells(r TableRow, csv bool) []string {
 	c := []string{strconv.Itoa(r.Task)}
 	for _, k := range t.Keys {
 		c = append(c, r.Values[k])
 	}
-	return append(c, strconv.Itoa(r.Repeat), strconv.FormatUint(r.Seed, 10), r.Model, strconv.Itoa(r.Params),
-		strconv.Itoa(r.Steps), fmt.Sprintf("%.6g", r.KL), fmt.Sprintf("%.6g", r.NLL), fmt.Sprintf("%.6g", r.ValidMass),
-		fmt.Sprintf("%.6g", r.MMD), fmt.Sprintf("%.2f", r.Seconds))
+	c = append(c, strconv.Itoa(r.Repeat), strconv.FormatUint(r.Seed, 10), r.Model, strconv.Itoa(r.Params), strconv.Itoa(r.Steps))
+	spread := t.spread()
+	if spread {
+		c = append(c, strconv.Itoa(max(r.Seeds, 1)))
+	}
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	for _, m := range [][2]float64{{r.KL, r.KLStd}, {r.NLL, r.NLLStd}, {r.ValidMass, r.ValidMassStd}, {r.MMD, r.MMDStd}, {r.Seconds, r.SecondsStd}} {
+		switch {
+		case csv && spread:
+			c = append(c, g(m[0]), g(m[1]))
+		case csv:
+			c = append(c, g(m[0]))
+		case spread && r.Seeds > 1:
+			c = append(c, meanStd(m[0], m[1]))
+		default:
+			c = append(c, fmt.Sprintf("%.4g", m[0]))
+		}
+	}
+	if csv {
+		return append(c, g(r.TaskSeconds))
+	}
+	return append(c, fmt.Sprintf("%.2f", r.TaskSeconds))
+}
+
+// meanStd prints a mean and its standard deviation with the same
+// precision: two significant digits of the deviation (0.298 ± 0.315,
+// 2.6454 ± 0.0025).
+func meanStd(mean, std float64) string {
+	if std == 0 || math.IsNaN(std) || math.IsInf(std, 0) {
+		return fmt.Sprintf("%.4g ± 0", mean)
+	}
+	digits := max(0, 1-int(math.Floor(math.Log10(std))))
+	return fmt.Sprintf("%.*f ± %.*f", digits, mean, digits, std)
 }
 
 // WriteText writes the table aligned for people, and names missing tasks.
+// Means over seeds print as mean ± standard deviation.
 func (t *Table) WriteText(w io.Writer) error {
-	rows := [][]string{t.header()}
+	rows := [][]string{t.header(false)}
 	for _, r := range t.Rows {
-		rows = append(rows, t.cells(r))
+		rows = append(rows, t.cells(r, false))
 	}
 	width := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, c := range row {
-			width[i] = max(width[i], len(c))
+			width[i] = max(width[i], utf8.RuneCountInString(c))
 		}
 	}
 	for _, row := range rows {
 		var b strings.Builder
 		for i, c := range row {
-			b.WriteString(c + strings.Repeat(" ", width[i]-len(c)))
+			b.WriteString(c + strings.Repeat(" ", width[i]-utf8.RuneCountInString(c)))
 			if i < len(row)-1 {
 				b.WriteString("  ")
 			}
@@ -104,14 +168,15 @@ func (t *Table) WriteText(w io.Writer) error {
 	return err
 }
 
-// WriteCSV writes the table as CSV.
+// WriteCSV writes the table as CSV, numbers at full (round-trip)
+// precision and, for means over seeds, a _std column after each.
 func (t *Table) WriteCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(t.header()); err != nil {
+	if err := cw.Write(t.header(true)); err != nil {
 		return err
 	}
 	for _, r := range t.Rows {
-		if err := cw.Write(t.cells(r)); err != nil {
+		if err := cw.Write(t.cells(r, true)); err != nil {
 			return err
 		}
 	}

@@ -122,7 +122,8 @@ type Result struct {
 }
 
 // Row is one trained model's outcome: a train task has one, a compare task
-// one per model.
+// one per model, whose metrics are means over the comparison's seeds with
+// their sample standard deviations (the _std fields, 0 for one seed).
 type Row struct {
 	Model     string  `json:"model"`
 	Params    int     `json:"params"`
@@ -131,6 +132,16 @@ type Row struct {
 	NLL       float64 `json:"nll"`
 	ValidMass float64 `json:"valid_mass"`
 	MMD       float64 `json:"mmd"`
+	// Seconds is the model's own training time (a comparison's: the mean
+	// over seeds), not the task's wall time.
+	Seconds float64 `json:"seconds"`
+
+	Seeds        int     `json:"seeds,omitempty"` // compare: the seeds the means are over
+	KLStd        float64 `json:"kl_std,omitempty"`
+	NLLStd       float64 `json:"nll_std,omitempty"`
+	ValidMassStd float64 `json:"valid_mass_std,omitempty"`
+	MMDStd       float64 `json:"mmd_std,omitempty"`
+	SecondsStd   float64 `json:"seconds_std,omitempty"`
 }
 
 // RunTask runs task id unless it has finished (or force is set), in a
@@ -206,7 +217,7 @@ func readRows(command, out string) ([]Row, error) {
 			r.Model = mf.Settings.Ansatz
 		}
 		if mf.Train != nil {
-			r.Steps = mf.Train.Step
+			r.Steps, r.Seconds = mf.Train.Step, mf.Train.Wall
 		}
 		if mf.Metrics.MMD != nil {
 			r.MMD = *mf.Metrics.MMD
@@ -224,7 +235,9 @@ func readRows(command, out string) ([]Row, error) {
 		var rows []Row
 		for _, s := range rep.Summary {
 			rows = append(rows, Row{Model: s.Model, Params: s.Params, Steps: s.Steps, KL: s.KL.Mean, NLL: s.NLL.Mean,
-				ValidMass: s.ValidMass.Mean, MMD: s.MMD.Mean})
+				ValidMass: s.ValidMass.Mean, MMD: s.MMD.Mean, Seconds: s.Seconds.Mean,
+				Seeds: s.Seeds, KLStd: s.KL.Std, NLLStd: s.NLL.Std, ValidMassStd: s.ValidMass.Std, MMDStd: s.MMD.Std,
+				SecondsStd: s.Seconds.Std})
 		}
 		return rows, nil
 	}

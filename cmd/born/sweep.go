@@ -401,8 +401,10 @@ func newSweepCollectCmd() *cobra.Command {
 		Short: "Collect the finished tasks of a sweep into a table and a plot, naming the missing ones",
 		Long: `Collect every finished task of the sweep in DIR into one table (one row per
 trained model: the swept values, seed, parameters, steps, KL, NLL, valid mass,
-MMD and seconds) and a plot of the final KL over the first swept flag
-(DIR/collect.png unless --plot). Missing tasks are named.`,
+MMD, the model's own training seconds and the task's) and a plot of the final
+KL over the first swept flag (DIR/collect.png unless --plot). A compare task's
+models show mean ± standard deviation over its seeds (CSV and JSON: a _std
+field next to each mean). Missing tasks are named.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := sweep.OpenExisting(out)

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -51,7 +54,7 @@ func collectJSON(t *testing.T, out string) *sweep.Table {
 		t.Fatal(err)
 	}
 	for i := range tab.Rows {
-		tab.Rows[i].Seconds = 0
+		tab.Rows[i].Seconds, tab.Rows[i].TaskSeconds = 0, 0
 	}
 	return &tab
 }
@@ -347,4 +350,89 @@ grid: {ansatz: ["qcbm:1", "qcbm:2"]}
 	if !strings.Contains(errOut, "task 1 of 2: id 0 ") || !strings.Contains(errOut, "task 2 of 2: id 1 ") {
 		t.Errorf("stderr:\n%s", errOut)
 	}
+}
+
+// sweep collect on a compare sweep: each model keeps its own training time
+// and the spread over seeds, as report.json has them.
+func TestSweepCollectCompare(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeSpec(t, dir, `command: compare
+args: {data: "bas:2x2", seeds: 3, steps: 30}
+grid: {models: ["rbm:2,flow:2"]}
+`)
+	out := filepath.Join(dir, "res")
+	text, _, err := runBorn(t, "", "sweep", spec, "--out", out, "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(out, "tasks", "0", sweep.RunDir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Summary []struct {
+			Model   string
+			Seeds   int
+			KL      struct{ Mean, Std float64 }
+			Seconds struct{ Mean, Std float64 }
+		}
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	js, _, err := runBorn(t, "", "sweep", "collect", "--out", out, "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tab sweep.Table
+	if err := json.Unmarshal([]byte(js), &tab); err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Rows) != 2 || len(rep.Summary) != 2 {
+		t.Fatalf("%d rows, %d summaries", len(tab.Rows), len(rep.Summary))
+	}
+	var sum float64
+	for i, r := range tab.Rows {
+		s := rep.Summary[i]
+		if r.Model != s.Model || r.Seeds != 3 || r.KL != s.KL.Mean || r.KLStd != s.KL.Std || r.KLStd == 0 ||
+			r.Seconds != s.Seconds.Mean || r.SecondsStd != s.Seconds.Std {
+			t.Errorf("row %+v, report %+v", r.Row, s)
+		}
+		sum += r.Seconds * 3
+		// The text shows mean ± std.
+		if !strings.Contains(text, meanStdText(s.KL.Mean, s.KL.Std)) {
+			t.Errorf("text lacks %s for %s:\n%s", meanStdText(s.KL.Mean, s.KL.Std), s.Model, text)
+		}
+	}
+	// The models' times are parts of the task's.
+	if tr := tab.Rows[0].TaskSeconds; sum > tr || tab.Rows[0].Seconds == tab.Rows[1].Seconds {
+		t.Errorf("model seconds %v and %v (x3 seeds) against the task's %v", tab.Rows[0].Seconds, tab.Rows[1].Seconds, tr)
+	}
+	// CSV: a _std column after each mean, numbers that read back exactly.
+	csvText, _, err := runBorn(t, "", "sweep", "collect", "--out", out, "--format", "csv", "--plot", "-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(csvText)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for i, r := range tab.Rows {
+		kl, _ := strconv.ParseFloat(recs[i+1][col["kl"]], 64)
+		klStd, _ := strconv.ParseFloat(recs[i+1][col["kl_std"]], 64)
+		if kl != r.KL || klStd != r.KLStd {
+			t.Errorf("csv kl %v ± %v, want %v ± %v exactly", kl, klStd, r.KL, r.KLStd)
+		}
+	}
+}
+
+// meanStdText is how the table prints a mean and its standard deviation:
+// both to the second significant digit of the deviation.
+func meanStdText(mean, std float64) string {
+	d := max(0, 1-int(math.Floor(math.Log10(std))))
+	return strconv.FormatFloat(mean, 'f', d, 64) + " ± " + strconv.FormatFloat(std, 'f', d, 64)
 }
