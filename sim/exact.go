@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 
 	"born/circuit"
 	"born/internal/bitgather"
@@ -12,13 +13,6 @@ import (
 // (or carry negligible weight), and renormalising them would amplify it.
 const PruneBelow = 1e-18
 
-// BranchError reports that Exact would need more branches than allowed.
-type BranchError struct{ Max int }
-
-func (e *BranchError) Error() string {
-	return fmt.Sprintf("sim: exact simulation needs more than %d branches (mid-circuit measurement and reset outcomes); sample shots instead", e.Max)
-}
-
 // Exact computes the exact distribution of the classical register of l
 // (key bit b is classical bit b) and the probability of every basis state
 // at the end, averaged over all measurement and reset outcomes (the
@@ -26,7 +20,12 @@ func (e *BranchError) Error() string {
 // measurement and reset, pruning outcomes of probability below PruneBelow;
 // terminal measurements do not branch but are read off each branch's final
 // state. It returns a *BranchError if more than maxBranches final branches
-// would be needed. Zero probabilities are left out of classical.
+// would be needed, and it counts before it simulates: a circuit that
+// provably needs more is refused before any state is made, and one that
+// may is probed along a few random paths (Knuth's estimate of the tree's
+// size) and refused if the estimate exceeds twice maxBranches; otherwise
+// the walk itself stops at the first branch beyond maxBranches. Zero
+// probabilities are left out of classical.
 func Exact[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, maxBranches int) (classical map[uint64]float64, probs []float64, err error) {
 	return ExactObserve(newState, l, vals, maxBranches, nil)
 }
@@ -41,6 +40,11 @@ func ExactObserve[S State[S]](newState func(n int) (S, error), l *circuit.Lowere
 	pr, err := compile(l, vals)
 	if err != nil {
 		return nil, nil, err
+	}
+	proven, possible := countBranches(pr)
+	lower, upper := math.Exp2(float64(proven)), math.Exp2(float64(possible))
+	if lower > float64(maxBranches) {
+		return nil, nil, &BranchError{Max: maxBranches, Lower: lower, Upper: upper, Branching: possible}
 	}
 	st, err := newState(l.NumQubits)
 	if err != nil {
@@ -59,6 +63,12 @@ func ExactObserve[S State[S]](newState func(n int) (S, error), l *circuit.Lowere
 	// Up to the first branching instruction there is one state.
 	if err := runUnitaries(pr, st, vals, pr.settled); err != nil {
 		return nil, nil, err
+	}
+	if upper > float64(maxBranches) {
+		if est := probeBranches(pr, st, pr.settled); est > 2*float64(maxBranches) {
+			return nil, nil, &BranchError{Max: maxBranches, Lower: lower, Upper: upper, Estimate: est,
+				Probes: branchProbes, Branching: possible}
+		}
 	}
 	if err := e.walk(st, pr.settled, make([]bool, l.NumClbits), 1); err != nil {
 		return nil, nil, err
@@ -121,7 +131,7 @@ func (e *exact[S]) walk(st S, pc int, cbits []bool, weight float64) error {
 func (e *exact[S]) leaf(st S, cbits []bool, weight float64) error {
 	e.leaves++
 	if e.leaves > e.max {
-		return &BranchError{Max: e.max}
+		return &BranchError{Max: e.max, Upper: math.Inf(1)}
 	}
 	if e.observe != nil {
 		e.observe(st)
