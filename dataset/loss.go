@@ -166,13 +166,14 @@ func logGrad(d *Dataset, p, grad []float64) {
 }
 
 // KLDivergence returns KL(data || p) = sum_x pi(x) ln(pi(x)/p(x)) in nats,
-// with p a dense distribution floored at 1e-300.
+// with p a dense distribution floored at 1e-300. KL is never negative; a
+// sum that rounding takes below 0 (-3e-16 for p = pi) is returned as 0.
 func KLDivergence(d *Dataset, p []float64) float64 {
 	var kl float64
 	for i, x := range d.States {
 		kl += d.Probs[i] * (math.Log(d.Probs[i]) - LogFloor(p[x]))
 	}
-	return kl
+	return max(kl, 0)
 }
 
 // NLL returns the negative log-likelihood -sum_x pi(x) ln p(x) in nats.
@@ -185,11 +186,12 @@ func NLL(d *Dataset, p []float64) float64 {
 }
 
 // ValidMass returns the probability p gives to the data's support: for bas
-// data, the mass on valid bars-and-stripes patterns.
+// data, the mass on valid bars-and-stripes patterns. It is clamped to
+// [0, 1], the range a sum of probabilities can leave only by rounding.
 func ValidMass(d *Dataset, p []float64) float64 {
 	var m float64
 	for _, x := range d.States {
 		m += p[x]
 	}
-	return m
+	return min(max(m, 0), 1)
 }

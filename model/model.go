@@ -142,7 +142,9 @@ func Evaluate(m Model, data *dataset.Dataset, k *dataset.Kernel) (*Metrics, erro
 		out.NLL -= data.Probs[i] * lp
 		out.ValidMass += math.Exp(lp)
 	}
-	out.KL = out.NLL - data.Entropy()
+	// Clamped to their ranges, which only rounding can leave.
+	out.KL = max(out.NLL-data.Entropy(), 0)
+	out.ValidMass = min(out.ValidMass, 1)
 	return &out, nil
 }
 
@@ -153,7 +155,7 @@ func metricsOf(data *dataset.Dataset, p []float64, k *dataset.Kernel) (*Metrics,
 		if err != nil {
 			return nil, err
 		}
-		v := k.MMD(p, pi)
+		v := max(k.MMD(p, pi), 0) // a squared MMD; rounding can take it below 0
 		out.MMD = &v
 	}
 	return out, nil

@@ -112,7 +112,7 @@ turns it off).`,
 	f.StringVar(&s.Grad, "grad", s.Grad, "gradient: shift (parameter-shift rule) or adjoint")
 	f.IntVar(&s.Shots, "shots", 0, "estimate the loss and the shift gradient from this many samples per circuit run (0: exact)")
 	f.StringVar(&s.Optimizer, "optimizer", s.Optimizer, "optimizer: adam or lbfgs")
-	f.Float64Var(&s.LR, "lr", s.LR, "Adam learning rate")
+	f.Float64Var(&s.LR, "lr", s.LR, "learning rate of adam (and the largest step of mps sweeps); lbfgs takes none")
 	f.IntVar(&s.Steps, "steps", s.Steps, "optimizer steps (L-BFGS iterations) in total")
 	f.Float64Var(&s.Tol, "tol", 0, "stop early once every gradient component is at most this (sweeps: once a sweep lowers the loss by at most this; 0: never)")
 	f.Uint64Var(&s.Seed, "seed", s.Seed, "random seed for the initial parameters and all sampling")
@@ -159,6 +159,9 @@ func runTrain(opts *trainOptions) error {
 			return fmt.Errorf("the run in %s is complete (%d steps); give --steps above %d to train further", opts.resume, run.State.Step, run.State.Step)
 		}
 	} else {
+		if opts.spec.Optimizer == bornmachine.OptLBFGS && opts.changed != nil && opts.changed("lr") {
+			return fmt.Errorf("--lr %g: --optimizer lbfgs takes no learning rate (its line search chooses every step); drop --lr, or use --optimizer adam", opts.spec.LR)
+		}
 		if opts.spec.Sigmas, err = dataset.ParseSigmas(opts.sigmas); err != nil {
 			return err
 		}
