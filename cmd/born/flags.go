@@ -77,6 +77,10 @@ func hangingIndent(s string, indent, width int) string {
 	return b.String()
 }
 
+// runDirClock gives the time that names a new run folder (tests pin it to
+// make runs start "in the same second" on any machine, however loaded).
+var runDirClock = time.Now
+
 // newRunDir creates and returns a new directory runs/<prefix><date>-<time>
 // for a run's results. Runs started in the same second get -2, -3, ...:
 // the directory is claimed with an exclusive mkdir, so two processes never
@@ -85,7 +89,7 @@ func newRunDir(prefix string) (string, error) {
 	if err := os.MkdirAll("runs", 0o755); err != nil {
 		return "", err
 	}
-	base := filepath.Join("runs", prefix+time.Now().Format("20060102-150405"))
+	base := filepath.Join("runs", prefix+runDirClock().Format("20060102-150405"))
 	for i := 1; ; i++ {
 		dir := base
 		if i > 1 {

@@ -7,13 +7,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Two born train started in the same second both succeed, in folders of
 // their own: runs/<date>-<time> and runs/<date>-<time>-2. Also when they
-// run at once.
+// run at once. The clock is pinned: on a loaded machine two real runs need
+// not fall in one second, and the test must not depend on that.
 func TestTrainSameSecond(t *testing.T) {
 	t.Chdir(t.TempDir())
+	pinned := time.Date(2026, 12, 5, 8, 0, 0, 0, time.Local)
+	runDirClock = func() time.Time { return pinned }
+	t.Cleanup(func() { runDirClock = time.Now })
+	const stamp = "runs/20261205-080000"
 	args := []string{"train", "--data", "bas:2x2", "--ansatz", "qcbm:1", "--steps", "2", "--quiet"}
 	outDir := func(out string) string {
 		var s struct{ Out string }
@@ -22,31 +28,17 @@ func TestTrainSameSecond(t *testing.T) {
 		}
 		return s.Out
 	}
-	// Sequential: retry until two runs fall in the same second (a run
-	// takes milliseconds, so the first pair nearly always does).
-	same := false
-	for try := 0; try < 5 && !same; try++ {
-		a, _, err := runBorn(t, "", args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _, err := runBorn(t, "", args...)
-		if err != nil {
-			t.Fatalf("second run: %v", err)
-		}
-		da, db := outDir(a), outDir(b)
-		if da == db {
-			t.Fatalf("both runs wrote %s", da)
-		}
-		// runs/20060102-150405[-N]: the same second, told apart by -N.
-		stamp := func(d string) string { return d[:len("runs/20060102-150405")] }
-		same = stamp(da) == stamp(db)
-		if same && db != stamp(db)+"-2" && !strings.HasPrefix(db, stamp(db)+"-") {
-			t.Errorf("runs in the same second: %s and %s", da, db)
-		}
+	// Sequential: the first run takes the stamp, the second -2.
+	a, _, err := runBorn(t, "", args...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !same {
-		t.Fatal("no two runs started in the same second in 5 tries")
+	b, _, err := runBorn(t, "", args...)
+	if err != nil {
+		t.Fatalf("second run: %v", err)
+	}
+	if da, db := filepath.ToSlash(outDir(a)), filepath.ToSlash(outDir(b)); da != stamp || db != stamp+"-2" {
+		t.Errorf("runs in the same second wrote %s and %s, want %s and %s-2", da, db, stamp, stamp)
 	}
 	// Concurrent: four at once, four folders, each with its model.
 	var wg sync.WaitGroup
@@ -75,6 +67,9 @@ func TestTrainSameSecond(t *testing.T) {
 			t.Fatalf("two concurrent runs wrote %s", d)
 		}
 		seen[d] = true
+		if !strings.HasPrefix(filepath.ToSlash(d), stamp+"-") {
+			t.Errorf("concurrent run %d wrote %s, want %s-N", i, d, stamp)
+		}
 		if _, err := os.Stat(filepath.Join(d, "model.json")); err != nil {
 			t.Error(err)
 		}
