@@ -30,9 +30,13 @@
 // Born machine; Inner is the overlap of two states.
 //
 // Accounting: Stats reports the largest bond reached, the sum of the
-// discarded weights of all truncations and the fidelity estimate
-// prod_i (1 - w_i), with the JSON names max_bond, discarded_weight and
-// fidelity_estimate; DiscardedWeights lists every w_i.
+// discarded weights w_i of all truncations (a sum, not a probability: it
+// can exceed 1) and the fidelity estimate prod_i (1 - w_i), with the JSON
+// names max_bond, discarded_weight and fidelity_estimate; DiscardedWeights
+// lists every w_i. The estimate is 0.92 to 1.10 times the true fidelity at
+// 0.5 and above and only a rough guide below (a factor 0.25 to 5.3 below
+// 0.05, measured on random circuits): Stats.FidelityReliable and
+// ReliableFidelity say where.
 //
 // The complex SVD (SVD) is pure Go: Householder bidiagonalisation on split
 // real/imaginary column-major storage (a real bidiagonal results), divide
