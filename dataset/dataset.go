@@ -17,7 +17,7 @@ import (
 )
 
 // MaxBits is the widest bitstring a dataset may hold.
-const MaxBits = 63
+const MaxBits = 64
 
 // MaxExactBits is the widest model whose full distribution (2^n numbers)
 // the package builds: exact probabilities, exact losses and their
@@ -70,6 +70,9 @@ type Dataset struct {
 //	gauss:N[:mu,sigma]  a Gaussian discretised on the integers 0..2^N-1,
 //	                    p(x) proportional to exp(-(x-mu)^2/(2 sigma^2));
 //	                    mu defaults to 2^(N-1)-0.5 and sigma to 2^N/8
+//	digits              the 1797 8x8 handwritten digits of the UCI optdigits
+//	                    set as scikit-learn ships them, binarized at half
+//	                    intensity (64 bits; see DigitImages)
 //	file:PATH           one bitstring per line (q[n-1]...q[0]), or
 //	                    bitstring,weight; duplicates accumulate; blank lines
 //	                    and lines starting with # are skipped
@@ -84,13 +87,18 @@ func ParseDataset(spec string) (*Dataset, error) {
 		return BarsAndStripes(r, c)
 	case "gauss":
 		return parseGauss(spec, arg)
+	case "digits":
+		if arg != "" {
+			return nil, fmt.Errorf("dataset %q: digits takes no arguments", spec)
+		}
+		return Digits()
 	case "file":
 		if arg == "" {
 			return nil, fmt.Errorf("dataset %q: give a path, as in file:data.txt", spec)
 		}
 		return ReadDataFile(arg)
 	}
-	return nil, fmt.Errorf("unknown dataset %q: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10) or file:PATH", spec)
+	return nil, fmt.Errorf("unknown dataset %q: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits or file:PATH", spec)
 }
 
 func parseShape(s string) (int, int, error) {

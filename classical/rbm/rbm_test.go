@@ -566,7 +566,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{"zero hidden units", func() error { _, err := New(4, 0); return err }, "hidden units"},
 		{"zero visible units", func() error { _, err := New(0, 4); return err }, "visible units"},
-		{"64 visible units", func() error { _, err := New(64, 4); return err }, "visible units"},
+		{"65 visible units", func() error { _, err := New(65, 4); return err }, "visible units"},
 		{"wrong data width", func() error {
 			m, _ := New(5, 3)
 			_, err := m.Objective(data, model.ObjectiveConfig{Loss: "nll"})

@@ -63,7 +63,7 @@ trained model.json and history.csv.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.data, "data", "bas:3x3", "dataset: bas:RxC, gauss:N[:mu,sigma] or file:PATH")
+	f.StringVar(&opts.data, "data", "bas:3x3", "dataset: bas:RxC, gauss:N[:mu,sigma], digits or file:PATH")
 	f.StringSliceVar(&opts.models, "models", []string{"qcbm:10", "rbm:16", "flow:16"}, "models to compare, comma-separated")
 	f.IntVar(&opts.seeds, "seeds", 3, "number of seeds per model")
 	f.Uint64Var(&opts.seed, "seed", 1, "first seed; the seeds are seed, seed+1, ...")

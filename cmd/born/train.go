@@ -53,8 +53,9 @@ Without flags it trains BAS 2x3 on a depth-7 circuit (132 parameters), the
 reference code's demo, in seconds.
 
 Data (--data): bas:RxC (bars and stripes, pixel (i,j) is qubit i*C+j),
-gauss:N[:mu,sigma] (a discretised Gaussian on 0..2^N-1) or file:PATH (one
-bitstring q[n-1]...q[0] per line, or bitstring,weight).
+gauss:N[:mu,sigma] (a discretised Gaussian on 0..2^N-1), digits (1797 8x8
+handwritten digits, binarized: 64 bits) or file:PATH (one bitstring
+q[n-1]...q[0] per line, or bitstring,weight).
 Circuit (--ansatz): qcbm:DEPTH[:PAIRS] (DEPTH+1 layers of Rz Rx Rz with CNOT
 entanglers on PAIRS = chowliu (default), line, ring, grid or a list 0-1,1-2) or
 hea:DEPTH (Ry Rz layers with CZ ladders); or (--circuit) an OpenQASM file whose
@@ -100,7 +101,7 @@ turns it off).`,
 	}
 	s := &opts.spec
 	f := cmd.Flags()
-	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma] or file:PATH")
+	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma], digits or file:PATH")
 	f.StringVar(&s.Ansatz, "ansatz", s.Ansatz, "circuit: qcbm:DEPTH[:PAIRS] or hea:DEPTH")
 	f.StringVar(&s.Circuit, "circuit", "", "OpenQASM file of the circuit instead of --ansatz; its input parameters are trained")
 	f.StringVar(&s.Model, "model", "", "train a tensor-network Born machine instead of a circuit: mps:CHI")

@@ -210,7 +210,7 @@ func TestTrainBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--data", "digits"}, "unknown dataset \"digits\""},
+		{[]string{"--data", "mnist"}, "unknown dataset \"mnist\""},
 		{[]string{"--data", "file:" + mixed}, "mixed.txt:3: bitstring \"011\" has 3 bits, but line 1 has 4"},
 		{[]string{"--sigmas", ""}, "--sigmas is empty"},
 		{[]string{"--sigmas", "0.5,-1"}, "--sigmas"},
