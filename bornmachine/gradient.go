@@ -166,8 +166,14 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 				var f float64
 				if opt.shots > 0 {
 					pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
-					for _, x := range work.Sample(opt.shots, rng) {
-						f += g[x]
+					if opt.shots > maxShotSamples {
+						if err := drawCounts(work.Probabilities(), opt.shots, rng, func(x int, c int64) { f += g[x] * float64(c) }); err != nil {
+							return err
+						}
+					} else {
+						for _, x := range work.Sample(opt.shots, rng) {
+							f += g[x]
+						}
 					}
 					f /= float64(opt.shots)
 				} else {

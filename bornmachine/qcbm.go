@@ -11,6 +11,7 @@ import (
 
 	"born/circuit"
 	"born/dataset"
+	"born/internal/multinomial"
 	"born/model"
 	"born/qasm"
 )
@@ -265,6 +266,8 @@ func (m *QCBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (mode
 	switch {
 	case cfg.Shots < 0 || cfg.Shots == 1:
 		return nil, fmt.Errorf("shots %d: use 0 for exact probabilities or at least 2", cfg.Shots)
+	case cfg.Shots > multinomial.MaxCount:
+		return nil, fmt.Errorf("shots %d: at most 2^53 = %d", cfg.Shots, int64(multinomial.MaxCount))
 	case cfg.Shots > 0:
 		mmd, ok := loss.(*dataset.MMDLoss)
 		if !ok {
@@ -323,7 +326,16 @@ func (o *qcbmObjective) Eval(step int, theta, grad []float64) (model.Evaluation,
 	var loss float64
 	if o.mmd != nil {
 		rng := rand.New(rand.NewPCG(o.cfg.Seed, stream(tagLoss, uint64(step))))
-		if loss, err = o.mmd.EvalSamples(st.Sample(o.cfg.Shots, rng), g); err != nil {
+		if o.cfg.Shots > maxShotSamples {
+			q := make([]float64, len(p))
+			if err := drawCounts(p, o.cfg.Shots, rng, func(x int, c int64) { q[x] = float64(c) }); err != nil {
+				return model.Evaluation{}, err
+			}
+			loss, err = o.mmd.EvalCounts(q, g)
+		} else {
+			loss, err = o.mmd.EvalSamples(st.Sample(o.cfg.Shots, rng), g)
+		}
+		if err != nil {
 			return model.Evaluation{}, err
 		}
 	} else {
@@ -408,4 +420,19 @@ func loadQCBM(raw []byte) (model.Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// maxShotSamples is the largest number of shots of one circuit run that
+// training draws one by one; more are drawn as a histogram (drawCounts), so
+// that no shot is stored and the cost does not grow with their number.
+const maxShotSamples = 1 << 20
+
+// drawCounts draws the histogram of shots samples from the distribution
+// p as one multinomial variate, calling visit(x, count) for every x drawn:
+// no sample is stored, so the cost does not grow with shots.
+func drawCounts(p []float64, shots int, rng *rand.Rand, visit func(x int, count int64)) error {
+	if shots > multinomial.MaxCount {
+		return fmt.Errorf("--shots %d: at most 2^53 = %d", shots, int64(multinomial.MaxCount))
+	}
+	return multinomial.Draw(rng, int64(shots), p, visit)
 }

@@ -317,7 +317,7 @@ func (wk *svWorker) block(s *svShift, b int, g []float64, opt shiftOptions, dv [
 	if err := wk.suffixStates(s, r, !pl.direct && opt.shots > 0); err != nil {
 		return err
 	}
-	wk.shots = grow(wk.shots, opt.shots)
+	wk.shots = grow(wk.shots, min(opt.shots, maxShotSamples))
 	wk.shifted(s, b, g, opt, dv)
 	return nil
 }
@@ -375,8 +375,13 @@ func (wk *svWorker) shifted(s *svShift, b int, g []float64, opt shiftOptions, dv
 				}
 				// The mean of g over the shots needs no shuffle.
 				wk.pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
-				for _, x := range st.SampleSorted(wk.shots[:opt.shots], wk.rng) {
-					f += g[x]
+				if opt.shots > maxShotSamples {
+					// Objective has checked the count, so the draw cannot fail.
+					_ = drawCounts(st.Probabilities(), opt.shots, wk.rng, func(x int, c int64) { f += g[x] * float64(c) })
+				} else {
+					for _, x := range st.SampleSorted(wk.shots[:opt.shots], wk.rng) {
+						f += g[x]
+					}
 				}
 				f /= float64(opt.shots)
 			case st != nil:

@@ -92,13 +92,22 @@ func (l *MMDLoss) Eval(p, grad []float64) float64 {
 // the shift-rule combination of their histograms is an unbiased estimate of
 // the gradient.
 func (l *MMDLoss) EvalSamples(samples []uint64, grad []float64) (float64, error) {
-	m := len(samples)
-	if m < 2 {
-		return 0, fmt.Errorf("the sampled MMD needs at least 2 shots, got %d", m)
-	}
 	q := make([]float64, len(l.target))
 	for _, x := range samples {
 		q[x]++
+	}
+	return l.EvalCounts(q, grad)
+}
+
+// EvalCounts is EvalSamples for the samples' histogram: q[x] is the number
+// of samples equal to x.
+func (l *MMDLoss) EvalCounts(q []float64, grad []float64) (float64, error) {
+	var m float64
+	for _, c := range q {
+		m += c
+	}
+	if m < 2 {
+		return 0, fmt.Errorf("the sampled MMD needs at least 2 shots, got %v", m)
 	}
 	kq := l.Kernel.Apply(nil, q) // K (counts)
 	var qkq, cross float64
@@ -108,7 +117,7 @@ func (l *MMDLoss) EvalSamples(samples []uint64, grad []float64) (float64, error)
 			cross += c * l.kpi[i]
 		}
 	}
-	fm := float64(m)
+	fm := m
 	self := float64(len(l.Kernel.Sigmas)) // K(x, x)
 	est := (qkq-fm*self)/(fm*(fm-1)) - 2*cross/fm + l.pikpi
 	if grad != nil {

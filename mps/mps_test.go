@@ -640,3 +640,62 @@ func TestCutoffTruncates(t *testing.T) {
 		}
 	}
 }
+
+// SampleCounts draws a histogram with the exact law: against the dense
+// reference distribution of a random 10-qubit circuit (chi-square, for
+// 10^5 and 10^12 shots, which it must handle without storing them), and on
+// a 1000-qubit GHZ state, whose 10^12 shots split between two outcomes.
+func TestSampleCountsChiSquare(t *testing.T) {
+	n := 10
+	r := rand.New(rand.NewPCG(5, 5))
+	l := lower(t, randomCircuit(r, n, 80, allGates))
+	psi := reference(l)
+	probs := make([]float64, len(psi))
+	for i, a := range psi {
+		probs[i] = real(a)*real(a) + imag(a)*imag(a)
+	}
+	s := run(t, l, Options{})
+	for _, shots := range []int64{100000, 1e12} {
+		counts := make([]int, len(probs))
+		var sum int64
+		s.SampleCounts(shots, rand.New(rand.NewPCG(11, 12)), func(x []uint64, c int64) {
+			counts[x[0]] += int(c)
+			sum += c
+		})
+		if sum != shots {
+			t.Fatalf("%d shots: counts sum to %d", shots, sum)
+		}
+		stat, df := chiSquare(counts, probs, int(shots))
+		if crit := chiSquareCrit(df, 4.26); stat > crit {
+			t.Fatalf("%d shots: chi-square %.1f with %d dof above %.1f", shots, stat, df, crit)
+		}
+	}
+
+	g := circuit.New(1000, 0)
+	g.G(lib["h"], 0)
+	for q := 0; q+1 < 1000; q++ {
+		g.G(lib["cx"], q, q+1)
+	}
+	ghz := run(t, lower(t, g), Options{MaxBond: 8})
+	const shots = 1e12
+	var ones, total int64
+	outcomes := 0
+	ghz.SampleCounts(shots, rand.New(rand.NewPCG(1, 1)), func(x []uint64, c int64) {
+		outcomes++
+		b := Bits(x)
+		v := b.Get(0)
+		for q := 1; q < 1000; q++ {
+			if b.Get(q) != v {
+				t.Fatalf("outcome is not all-equal")
+			}
+		}
+		total += c
+		ones += int64(v) * c
+	})
+	if outcomes != 2 || total != shots {
+		t.Fatalf("%d outcomes, %d shots", outcomes, total)
+	}
+	if sd := math.Sqrt(shots * 0.25); math.Abs(float64(ones)-shots/2) > 5*sd {
+		t.Fatalf("%d of %d shots all-ones", ones, int64(shots))
+	}
+}

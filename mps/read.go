@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+
+	"born/internal/multinomial"
 )
 
 // Bits is a computational basis state of any number of qubits as a bitset:
@@ -481,4 +483,56 @@ func (s *State) SampleWords(shots int, rng *rand.Rand) [][]uint64 {
 		out[i] = b
 	}
 	return out
+}
+
+// SampleCounts draws the histogram of shots exact samples from |psi|^2
+// without storing the samples: it calls visit(x, count) once for every
+// distinct outcome drawn (x holds qubit q in bit q%64 of word q/64, and is
+// only valid during the call). It walks the tree of outcome prefixes from
+// qubit 0 up, depth first, with the center at qubit 0 as in SampleBits: a
+// prefix reached by c samples sends Binomial(c, P(q = 0 | prefix)) of them
+// to outcome 0 and the rest to 1, which is the multinomial law of the
+// samples. The cost is O(chi^2) per distinct prefix and qubit, so it grows
+// with the number of distinct outcomes, not with shots; the memory is
+// O(n chi). shots must be at most multinomial.MaxCount (2^53).
+func (s *State) SampleCounts(shots int64, rng *rand.Rand, visit func(x []uint64, count int64)) {
+	if shots <= 0 {
+		return
+	}
+	s.moveCenter(0)
+	phys := make([][2][]complex128, s.n)
+	for q, st := range s.sites {
+		phys[q] = [2][]complex128{physSlice(st, 0), physSlice(st, 1)}
+	}
+	x := make([]uint64, (s.n+63)/64)
+	var walk func(q int, v []complex128, count int64)
+	walk = func(q int, v []complex128, count int64) {
+		if q == s.n {
+			visit(x, count)
+			return
+		}
+		d, dr := s.sites[q].dl, s.sites[q].dr
+		w0 := zmul(1, d, dr, v, phys[q][0])
+		w1 := zmul(1, d, dr, v, phys[q][1])
+		var n0, n1 float64
+		for _, c := range w0 {
+			n0 += real(c)*real(c) + imag(c)*imag(c)
+		}
+		for _, c := range w1 {
+			n1 += real(c)*real(c) + imag(c)*imag(c)
+		}
+		c0 := count
+		if n0+n1 > 0 {
+			c0 = multinomial.Binomial(rng, count, n0/(n0+n1))
+		}
+		if c0 > 0 {
+			walk(q+1, normalised(w0), c0)
+		}
+		if c1 := count - c0; c1 > 0 {
+			x[q/64] |= 1 << uint(q%64)
+			walk(q+1, normalised(w1), c1)
+			x[q/64] &^= 1 << uint(q%64)
+		}
+	}
+	walk(0, []complex128{1}, shots)
 }

@@ -12,13 +12,16 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 
 	"born/circuit"
 	"born/internal/bitgather"
+	"born/internal/multinomial"
 )
 
 // State is what the runner needs from an engine's quantum state. S is the
@@ -210,51 +213,58 @@ func shotStream(i uint64) uint64 {
 // several goroutines (each holds its own copy of the state).
 var ParallelMaxQubits = 22
 
+// MaxShots is the largest number of shots Counts and Shots take: counts are
+// drawn as binomial variates, exact up to 2^53.
+const MaxShots = multinomial.MaxCount
+
+// MaxOutcomes bounds the number of distinct outcomes Counts and Shots
+// return: a histogram with more could not be held, let alone printed.
+var MaxOutcomes = 1 << 22
+
+// MaxShotByShot is the largest number of shots run one at a time, on a
+// circuit whose mid-circuit measurements have too many outcomes to be
+// enumerated (see Counts).
+const MaxShotByShot = 1 << 30
+
+// exactMinShots is the number of shots from which Counts enumerates the
+// outcomes of mid-circuit measurements instead of running shot by shot,
+// when the circuit has at most exactMaxQubits qubits and at most
+// exactBranches of them.
+const (
+	exactMinShots  = 1 << 16
+	exactMaxQubits = 16
+)
+
+// exactBranches is the number of branches Counts enumerates on n qubits
+// before it falls back to running shot by shot: at most 2^20 amplitudes in
+// all, so that a failed attempt costs little.
+func exactBranches(n int) int { return 1 << uint(max(0, 20-n)) }
+
 // Counts runs shots shots of l with symbol values vals on states made by
 // newState and returns how often each value of the classical register
 // occurred (bit b of a key is classical bit b; bits no measurement writes
-// are 0). It needs at most 64 classical bits; Shots has no limit.
+// are 0). It needs at most 64 classical bits.
 //
-// When every measurement is terminal (see TerminalMeasurements) it
-// simulates once and samples the final state. Otherwise it simulates the
-// deterministic prefix of the circuit once and runs the rest shot by shot,
-// shot i drawing from PCG(seed, mix(i)); shots run on up to GOMAXPROCS
-// goroutines for circuits of at most ParallelMaxQubits qubits, each
-// holding a copy of the prefix state. The result depends only on the
-// arguments, not on the number of goroutines.
+// No shot is stored: the result is a histogram drawn as such. When every
+// measurement is terminal (see TerminalMeasurements) it simulates once and
+// draws the counts of the measured qubits as one multinomial variate over
+// their final distribution (an engine that can do so draws them without
+// that distribution: the MPS engine walks the tree of outcome prefixes).
+// Otherwise, with many shots and few mid-circuit outcomes it enumerates
+// them (as Exact does) and draws one multinomial variate over the exact
+// distribution of the classical bits; else it simulates the deterministic
+// prefix of the circuit once and runs the rest shot by shot, shot i drawing
+// from PCG(seed, mix(i)), on up to GOMAXPROCS goroutines for circuits of at
+// most ParallelMaxQubits qubits, each holding a copy of the prefix state.
+// The result depends only on the arguments, not on the number of
+// goroutines. It returns an error for more than MaxShots shots, more than
+// MaxShotByShot shots run one at a time, or more than MaxOutcomes distinct
+// outcomes.
 func Counts[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, shots int, seed uint64) (map[uint64]int, error) {
 	if l.NumClbits > 64 {
 		return nil, fmt.Errorf("sim: %d classical bits; Counts handles at most 64 (use Shots)", l.NumClbits)
 	}
-	counts := map[uint64]int{}
-	sampled := func(st S, pr *program, rng *rand.Rand) error {
-		if l.NumQubits > 64 {
-			return fmt.Errorf("sim: sampling %d qubits needs Shots", l.NumQubits)
-		}
-		g := bitgather.New(l.NumQubits, pr.final)
-		samples := st.Sample(shots, rng)
-		if l.NumClbits <= denseClbits {
-			dense := make([]int, 1<<uint(l.NumClbits))
-			for _, x := range samples {
-				dense[g.Of(x)]++
-			}
-			for k, v := range dense {
-				if v > 0 {
-					counts[uint64(k)] = v
-				}
-			}
-		} else {
-			for _, x := range samples {
-				counts[g.Of(x)]++
-			}
-		}
-		return nil
-	}
-	err := shots0(newState, l, vals, shots, seed, nil, sampled, pack, counts)
-	if err != nil {
-		return nil, err
-	}
-	return counts, nil
+	return shots0(newState, l, vals, shots, seed, nil, pack)
 }
 
 // WideSampler is implemented by states of more than 64 qubits that can be
@@ -263,21 +273,36 @@ type WideSampler interface {
 	SampleWords(shots int, rng *rand.Rand) [][]uint64
 }
 
+// Counter is implemented by states that draw the histogram of many exact
+// samples without storing them (the MPS engine does): visit(x, count) for
+// every distinct outcome, x holding qubit q in bit q%64 of word q/64.
+type Counter interface {
+	SampleCounts(shots int64, rng *rand.Rand, visit func(x []uint64, count int64))
+}
+
+// marginaler is implemented by states that return the distribution of a
+// few qubits (statevector and mps do): entry x is the probability that
+// qubits[i] reads bit i of x.
+type marginaler interface {
+	Marginal(qubits []int) []float64
+}
+
 // Options adjusts Shots.
 type Options[S any] struct {
 	// Observe, if set, is called with every final state: once when the
-	// circuit is sampled from one final state, and after every shot when it
-	// runs shot by shot (calls are serialized, in no particular order). An
-	// engine that truncates can report its accounting from here.
+	// circuit is sampled from one final state, once per branch when the
+	// outcomes of mid-circuit measurements are enumerated, and after every
+	// shot when it runs shot by shot (calls are serialized, in no
+	// particular order). An engine that truncates can report its
+	// accounting from here.
 	Observe func(S)
 }
 
 // Shots is Counts for classical registers of any width. A key is the
 // classical bits as a string of '0' and '1', most significant first:
 // bit m-1 leftmost, bit 0 rightmost. Sampling a final state of more than 64
-// qubits needs a state that implements WideSampler.
+// qubits needs a state that implements Counter or WideSampler.
 func Shots[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, shots int, seed uint64, opts *Options[S]) (map[string]int, error) {
-	counts := map[string]int{}
 	m := l.NumClbits
 	key := func(cbits []bool) string {
 		b := make([]byte, m)
@@ -289,73 +314,185 @@ func Shots[S State[S]](newState func(n int) (S, error), l *circuit.Lowered, vals
 		}
 		return string(b)
 	}
-	sampled := func(st S, pr *program, rng *rand.Rand) error {
-		cbits := make([]bool, m)
-		if l.NumQubits <= 64 {
-			for _, x := range st.Sample(shots, rng) {
-				for c, q := range pr.final {
-					cbits[c] = q >= 0 && x>>uint(q)&1 == 1
-				}
-				counts[key(cbits)]++
-			}
-			return nil
-		}
-		ws, ok := any(st).(WideSampler)
-		if !ok {
-			return fmt.Errorf("sim: this engine cannot sample %d qubits", l.NumQubits)
-		}
-		for _, x := range ws.SampleWords(shots, rng) {
-			for c, q := range pr.final {
-				cbits[c] = q >= 0 && x[q/64]>>uint(q%64)&1 == 1
-			}
-			counts[key(cbits)]++
-		}
-		return nil
-	}
 	var observe func(S)
 	if opts != nil {
 		observe = opts.Observe
 	}
-	if err := shots0(newState, l, vals, shots, seed, observe, sampled, key, counts); err != nil {
-		return nil, err
+	return shots0(newState, l, vals, shots, seed, observe, key)
+}
+
+// outcomeError reports a histogram of more than MaxOutcomes outcomes.
+func outcomeError() error {
+	return fmt.Errorf("sim: the counts have more than %d distinct outcomes; take fewer shots, or compute the exact distribution", MaxOutcomes)
+}
+
+// tally adds count to counts[key(cbits)], refusing a new key past
+// MaxOutcomes.
+func tally[K comparable](counts map[K]int, key func([]bool) K, cbits []bool, count int64) error {
+	k := key(cbits)
+	if _, ok := counts[k]; !ok && len(counts) >= MaxOutcomes {
+		return outcomeError()
+	}
+	counts[k] += int(count)
+	return nil
+}
+
+// drawFinal draws the classical bits of shots samples of the final state
+// st, whose deferred measurements pr.final reads, and tallies them. It
+// takes the cheapest exact way the state offers: a multinomial variate
+// over the marginal of the measured qubits (unless storing the shots costs
+// less memory), a Counter's tree walk, or stored samples.
+func drawFinal[S State[S], K comparable](st S, pr *program, shots int, rng *rand.Rand, key func([]bool) K) (map[K]int, error) {
+	counts := map[K]int{}
+	nq := pr.l.NumQubits
+	cbits := make([]bool, pr.l.NumClbits)
+	// The measured qubits, in order of first use, and each bit's place
+	// among them.
+	var qs []int
+	place := make([]int, len(pr.final))
+	at := map[int]int{}
+	for c, q := range pr.final {
+		place[c] = -1
+		if q < 0 {
+			continue
+		}
+		j, ok := at[q]
+		if !ok {
+			j = len(qs)
+			at[q] = j
+			qs = append(qs, q)
+		}
+		place[c] = j
+	}
+	if ctr, ok := any(st).(Counter); ok {
+		var err error
+		ctr.SampleCounts(int64(shots), rng, func(x []uint64, count int64) {
+			if err != nil {
+				return
+			}
+			for c, q := range pr.final {
+				cbits[c] = q >= 0 && x[q/64]>>uint(q%64)&1 == 1
+			}
+			err = tally(counts, key, cbits, count)
+		})
+		return counts, err
+	}
+	const maxMarginal = 30
+	mg, canMarginal := any(st).(marginaler)
+	if len(qs) <= maxMarginal && (canMarginal || nq <= maxMarginal) && uint64(shots)*2 > uint64(1)<<uint(len(qs)) {
+		var w []float64
+		if canMarginal {
+			w = mg.Marginal(qs)
+		} else {
+			g := bitgather.New(nq, qs)
+			w = make([]float64, 1<<uint(len(qs)))
+			for i, p := range st.Probabilities() {
+				w[g.Of(uint64(i))] += p
+			}
+		}
+		nonzero := 0
+		for _, p := range w {
+			if p > 0 {
+				nonzero++
+			}
+		}
+		counts = make(map[K]int, min(nonzero, shots, MaxOutcomes))
+		var err error
+		derr := multinomial.Draw(rng, int64(shots), w, func(x int, count int64) {
+			if err != nil {
+				return
+			}
+			for c, j := range place {
+				cbits[c] = j >= 0 && x>>uint(j)&1 == 1
+			}
+			err = tally(counts, key, cbits, count)
+		})
+		if derr != nil {
+			return nil, fmt.Errorf("sim: %v", derr)
+		}
+		return counts, err
+	}
+	if shots > maxStoredShots {
+		return nil, fmt.Errorf("sim: %d shots of %d measured qubits: this engine stores each shot and takes at most %d", shots, len(qs), maxStoredShots)
+	}
+	if nq <= 64 {
+		for _, x := range st.Sample(shots, rng) {
+			for c, q := range pr.final {
+				cbits[c] = q >= 0 && x>>uint(q)&1 == 1
+			}
+			if err := tally(counts, key, cbits, 1); err != nil {
+				return nil, err
+			}
+		}
+		return counts, nil
+	}
+	ws, ok := any(st).(WideSampler)
+	if !ok {
+		return nil, fmt.Errorf("sim: this engine cannot sample %d qubits", nq)
+	}
+	for _, x := range ws.SampleWords(shots, rng) {
+		for c, q := range pr.final {
+			cbits[c] = q >= 0 && x[q/64]>>uint(q%64)&1 == 1
+		}
+		if err := tally(counts, key, cbits, 1); err != nil {
+			return nil, err
+		}
 	}
 	return counts, nil
 }
 
+// maxStoredShots is the most shots drawn one by one from a final state of
+// an engine that offers no other way.
+const maxStoredShots = 1 << 24
+
 // shots0 is the common part of Counts and Shots: it compiles l, builds the
-// state, and either evolves it once and calls sampled, or runs shot by shot
-// tallying key(cbits) into counts.
+// state, and either evolves it once and draws from its final state,
+// enumerates the outcomes of its mid-circuit measurements, or runs shot by
+// shot, tallying key(cbits) into counts.
 func shots0[S State[S], K comparable](newState func(n int) (S, error), l *circuit.Lowered, vals []float64, shots int, seed uint64,
-	observe func(S), sampled func(S, *program, *rand.Rand) error, key func([]bool) K, counts map[K]int) error {
+	observe func(S), key func([]bool) K) (map[K]int, error) {
 	if shots < 0 {
-		return fmt.Errorf("sim: negative number of shots %d", shots)
+		return nil, fmt.Errorf("sim: negative number of shots %d", shots)
+	}
+	if shots > MaxShots {
+		return nil, fmt.Errorf("sim: %d shots; at most 2^53 = %d", shots, MaxShots)
 	}
 	pr, err := compile(l, vals)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	if !pr.sampled && shots >= exactMinShots && l.NumQubits <= exactMaxQubits && l.NumClbits <= 64 {
+		counts, ok, err := exactCounts(newState, pr, vals, shots, seed, observe, key)
+		if ok || err != nil {
+			return counts, err
+		}
 	}
 	st, err := newState(l.NumQubits)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkQubits(st.NumQubits(), l); err != nil {
-		return err
+		return nil, err
 	}
+	counts := map[K]int{}
 	if shots == 0 {
-		return nil
+		return counts, nil
 	}
 	if pr.sampled {
 		// Only unitaries remain once terminal measurements are deferred.
 		if err := runUnitaries(pr, st, vals, len(l.Instrs)); err != nil {
-			return err
+			return nil, err
 		}
 		if observe != nil {
 			observe(st)
 		}
-		return sampled(st, pr, rand.New(rand.NewPCG(seed, sampleSeedStream)))
+		return drawFinal(st, pr, shots, rand.New(rand.NewPCG(seed, sampleSeedStream)), key)
+	}
+	if shots > MaxShotByShot {
+		return nil, fmt.Errorf("sim: %d shots: this circuit's mid-circuit measurements have too many outcomes to enumerate, so its shots run one at a time; at most %d", shots, MaxShotByShot)
 	}
 	if err := runUnitaries(pr, st, vals, pr.prefix); err != nil { // the deterministic prefix
-		return err
+		return nil, err
 	}
 	if shots == 1 {
 		// Run in place: no copy of the prefix state needed.
@@ -366,18 +503,63 @@ func shots0[S State[S], K comparable](newState func(n int) (S, error), l *circui
 			observe(st)
 		}
 		counts[key(cbits)] = 1
-		return nil
+		return counts, nil
 	}
 	workers := 1
 	if st.NumQubits() <= ParallelMaxQubits {
 		workers = min(runtime.GOMAXPROCS(0), max(1, shots/64))
 	}
 	shotByShot(pr, st, shots, seed, workers, key, observe, counts)
-	return nil
+	if len(counts) > MaxOutcomes {
+		return nil, outcomeError()
+	}
+	return counts, nil
 }
 
-// denseClbits is the largest register Counts tallies in a slice.
-const denseClbits = 20
+// exactStream is the PCG stream of the multinomial draw over an exact
+// distribution of the classical bits.
+const exactStream = 0x4558414354 // "EXACT"
+
+// exactCounts enumerates the outcomes of the mid-circuit measurements of
+// pr (at most exactBranches final branches) and draws the shots' counts
+// as one multinomial variate over the exact distribution of the classical
+// bits. It reports false, with nothing drawn, when there are more branches.
+func exactCounts[S State[S], K comparable](newState func(n int) (S, error), pr *program, vals []float64, shots int, seed uint64,
+	observe func(S), key func([]bool) K) (map[K]int, bool, error) {
+	dist, _, err := ExactObserve(newState, pr.l, vals, exactBranches(pr.l.NumQubits), observe)
+	var be *BranchError
+	if errors.As(err, &be) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	counts := make(map[K]int, min(len(dist), MaxOutcomes))
+	keys := make([]uint64, 0, len(dist))
+	for k := range dist {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	w := make([]float64, len(keys))
+	for i, k := range keys {
+		w[i] = dist[k]
+	}
+	cbits := make([]bool, pr.l.NumClbits)
+	var terr error
+	rng := rand.New(rand.NewPCG(seed, exactStream))
+	if err := multinomial.Draw(rng, int64(shots), w, func(i int, count int64) {
+		if terr != nil {
+			return
+		}
+		for c := range cbits {
+			cbits[c] = keys[i]>>uint(c)&1 == 1
+		}
+		terr = tally(counts, key, cbits, count)
+	}); err != nil {
+		return nil, true, fmt.Errorf("sim: %v", err)
+	}
+	return counts, true, terr
+}
 
 // shotByShot runs shots from the prefix state pre (instructions before
 // pr.prefix already applied) on workers goroutines and adds key(cbits) of

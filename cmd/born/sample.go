@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"sort"
 	"text/tabwriter"
 
@@ -13,6 +14,8 @@ import (
 	"born/circuit"
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/internal/multinomial"
+	"born/model"
 )
 
 type sampleOptions struct {
@@ -30,6 +33,11 @@ type sampleOptions struct {
 
 // maxGridSamples is the largest number of samples a png grid draws.
 const maxGridSamples = 1024
+
+// maxListedSamples is the most samples drawn one by one: json lists them
+// all; text prints the counts of more as one multinomial draw over the
+// model's exact distribution.
+const maxListedSamples = 1 << 20
 
 func newSampleCmd(runF func(*sampleOptions) error) *cobra.Command {
 	opts := &sampleOptions{}
@@ -97,11 +105,26 @@ func runSample(opts *sampleOptions) error {
 			return err
 		}
 	}
-	samples, err := m.Sample(opts.shots, opts.seed)
-	if err != nil {
-		return err
-	}
 	n := m.NumBits()
+	if opts.format == "json" && opts.shots > maxListedSamples {
+		return fmt.Errorf("--shots %d: --format json lists every sample, at most %d; --format text prints the counts of any number of shots", opts.shots, maxListedSamples)
+	}
+	var samples []uint64
+	var counts map[uint64]int64
+	switch {
+	case opts.format == "text" && opts.shots > maxListedSamples:
+		if counts, err = drawSampleCounts(opts, m); err != nil {
+			return err
+		}
+	default:
+		draws := opts.shots
+		if opts.format == "png" {
+			draws = min(draws, maxGridSamples) // a grid shows no more
+		}
+		if samples, err = m.Sample(draws, opts.seed); err != nil {
+			return err
+		}
+	}
 	// Where the output goes: the file -o names, else standard output
 	// (but not a PNG on a terminal).
 	if opts.format == "png" && opts.file == "" && opts.stdoutTerminal {
@@ -116,9 +139,8 @@ func runSample(opts *sampleOptions) error {
 	switch opts.format {
 	case "png":
 		draw := samples
-		if len(draw) > maxGridSamples {
-			fmt.Fprintf(opts.errOut, "note: drawing the first %d of %d samples\n", maxGridSamples, len(draw))
-			draw = draw[:maxGridSamples]
+		if opts.shots > len(draw) {
+			fmt.Fprintf(opts.errOut, "note: drawing the first %d of %d samples\n", len(draw), opts.shots)
 		}
 		valid := func(x uint64) bool { return data.Prob(x) > 0 }
 		if err := emit(func(w io.Writer) error {
@@ -156,9 +178,11 @@ func runSample(opts *sampleOptions) error {
 			}{n, opts.shots, opts.seed, counts, strs})
 		})
 	}
-	counts := map[uint64]int{}
-	for _, x := range samples {
-		counts[x]++
+	if counts == nil {
+		counts = map[uint64]int64{}
+		for _, x := range samples {
+			counts[x]++
+		}
 	}
 	keys := make([]uint64, 0, len(counts))
 	for k := range counts {
@@ -178,4 +202,31 @@ func runSample(opts *sampleOptions) error {
 		}
 		return tw.Flush()
 	})
+}
+
+// countsStream is the PCG stream of the counts drawn for text output of
+// more than maxListedSamples shots.
+const countsStream = 0x434f554e54 // "COUNT"
+
+// drawSampleCounts draws the counts of opts.shots samples as one
+// multinomial variate over the model's exact distribution: no sample is
+// stored, so any number of shots takes the same time and memory.
+func drawSampleCounts(opts *sampleOptions, m model.Model) (map[uint64]int64, error) {
+	n := m.NumBits()
+	if n > dataset.MaxExactBits {
+		return nil, fmt.Errorf("--shots %d: a model of %d bits draws its samples one by one, at most %d; above %d bits there is no exact distribution to draw counts from", opts.shots, n, maxListedSamples, dataset.MaxExactBits)
+	}
+	if int64(opts.shots) > multinomial.MaxCount {
+		return nil, fmt.Errorf("--shots %d: at most 2^53 = %d", opts.shots, int64(multinomial.MaxCount))
+	}
+	p, err := m.Probabilities()
+	if err != nil {
+		return nil, err
+	}
+	counts := map[uint64]int64{}
+	rng := rand.New(rand.NewPCG(opts.seed, countsStream))
+	if err := multinomial.Draw(rng, int64(opts.shots), p, func(x int, c int64) { counts[uint64(x)] = c }); err != nil {
+		return nil, err
+	}
+	return counts, nil
 }
