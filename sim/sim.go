@@ -218,8 +218,9 @@ var ParallelMaxQubits = 22
 const MaxShots = multinomial.MaxCount
 
 // MaxOutcomes bounds the number of distinct outcomes Counts and Shots
-// return: a histogram with more could not be held, let alone printed.
-var MaxOutcomes = 1 << 22
+// return (every outcome of 24 measured bits, a histogram of about 1 GB):
+// one with more could hardly be held, let alone printed.
+var MaxOutcomes = 1 << 24
 
 // MaxShotByShot is the largest number of shots run one at a time, on a
 // circuit whose mid-circuit measurements have too many outcomes to be

@@ -48,3 +48,22 @@ func TestRunHugeShots(t *testing.T) {
 		}
 	}
 }
+
+// born train --shots 10^15 (which panicked making a slice for every shot)
+// trains with each histogram drawn as one multinomial variate, in a few
+// seconds of CPU and little memory.
+func TestTrainHugeShots(t *testing.T) {
+	dir := t.TempDir()
+	var out string
+	var err error
+	testguard.Within(t, "born train --shots 1e15", 5*time.Second, 200<<20, func() {
+		out, _, err = train(t, "--data", "bas:2x2", "--ansatz", "qcbm:2", "--steps", "3", "--shots", "1000000000000000",
+			"--out", dir+"/run", "--quiet")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := decodeSummary(t, out); s.Steps != 3 || !(s.Loss >= 0) {
+		t.Errorf("summary %+v", s)
+	}
+}

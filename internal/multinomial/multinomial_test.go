@@ -291,3 +291,114 @@ func TestDrawLargeIsFast(t *testing.T) {
 		t.Errorf("10^12 samples over 2^20 outcomes took %v", d)
 	}
 }
+
+// The first two moments of Binomial and Draw match the exact ones: a
+// binomial's mean np and variance npq (for both samplers and for n up to
+// 2^53), and a multinomial's means n p_i, variances n p_i (1-p_i) and
+// covariances -n p_i p_j, with outcomes in different blocks of a Draw. Each
+// sample moment must lie within 5 of its standard errors.
+func TestMoments(t *testing.T) {
+	const reps = 40000
+	for i, tc := range []struct {
+		n int64
+		p float64
+	}{{20, 0.2}, {1000, 0.004}, {1000, 0.37}, {1e9, 0.81}, {1e12, 3e-11}, {1e15, 0.5}, {MaxCount, 1e-3}} {
+		rng := rand.New(rand.NewPCG(uint64(i), 31))
+		nf := float64(tc.n)
+		mean, vr := nf*tc.p, nf*tc.p*(1-tc.p)
+		var s, s2 float64
+		for range reps {
+			d := float64(Binomial(rng, tc.n, tc.p)) - mean // centred: no cancellation at 2^53
+			s += d
+			s2 += d * d
+		}
+		m := s / reps
+		v := s2/reps - m*m
+		if se := math.Sqrt(vr / reps); math.Abs(m) > 5*se {
+			t.Errorf("Binomial(%d, %g): mean off by %g (standard error %g)", tc.n, tc.p, m, se)
+		}
+		// The variance of a sample variance is about 2 var^2 / reps (plus
+		// the excess kurtosis term, (1-6pq)/(npq) var^2 / reps).
+		se := vr * math.Sqrt((2+math.Abs(1-6*tc.p*(1-tc.p))/vr)/reps)
+		if math.Abs(v-vr) > 5*se {
+			t.Errorf("Binomial(%d, %g): variance %g, want %g (standard error %g)", tc.n, tc.p, v, vr, se)
+		}
+	}
+
+	w := make([]float64, 2*blockSize+3)
+	idx := []int{0, 7, blockSize - 1, blockSize + 5, 2*blockSize + 2}
+	for k, i := range idx {
+		w[i] = float64(k + 1) // p = 1/15 ... 5/15
+	}
+	var total float64
+	for _, x := range w {
+		total += x
+	}
+	const n, dreps = 500, 8000
+	rng := rand.New(rand.NewPCG(17, 17))
+	k := len(idx)
+	sum := make([]float64, k)
+	prod := make([][]float64, k)
+	for a := range prod {
+		prod[a] = make([]float64, k)
+	}
+	c := make([]float64, k)
+	pos := map[int]int{}
+	for a, i := range idx {
+		pos[i] = a
+	}
+	for range dreps {
+		clear(c)
+		if err := Draw(rng, n, w, func(i int, cnt int64) { c[pos[i]] = float64(cnt) }); err != nil {
+			t.Fatal(err)
+		}
+		for a := range k {
+			sum[a] += c[a]
+			for b := range k {
+				prod[a][b] += c[a] * c[b]
+			}
+		}
+	}
+	for a := range k {
+		pa := w[idx[a]] / total
+		ma := sum[a] / dreps
+		if se := math.Sqrt(n * pa * (1 - pa) / dreps); math.Abs(ma-n*pa) > 5*se {
+			t.Errorf("Draw: outcome %d mean %g, want %g", idx[a], ma, n*pa)
+		}
+		for b := range k {
+			pb := w[idx[b]] / total
+			cov := prod[a][b]/dreps - ma*sum[b]/dreps
+			want := -n * pa * pb
+			if a == b {
+				want = n * pa * (1 - pa)
+			}
+			va, vb := n*pa*(1-pa), n*pb*(1-pb)
+			if se := math.Sqrt((va*vb + want*want) / dreps); math.Abs(cov-want) > 5*se {
+				t.Errorf("Draw: covariance of outcomes %d and %d is %g, want %g (standard error %g)", idx[a], idx[b], cov, want, se)
+			}
+		}
+	}
+}
+
+// Equal seeds give equal variates, and the draws of a seed do not depend
+// on what was drawn on other sources in between.
+func TestBinomialSeeded(t *testing.T) {
+	draw := func() []int64 {
+		rng := rand.New(rand.NewPCG(42, 43))
+		var out []int64
+		for _, n := range []int64{5, 100, 1e6, 1e12, MaxCount} {
+			for _, p := range []float64{1e-9, 0.01, 0.3, 0.5, 0.77} {
+				out = append(out, Binomial(rng, n, p))
+			}
+		}
+		return out
+	}
+	a := draw()
+	rand.New(rand.NewPCG(42, 43)).Uint64() // an unrelated source
+	b := draw()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("draw %d: %d then %d from the same seed", i, a[i], b[i])
+		}
+	}
+}
