@@ -21,6 +21,26 @@ func SetKernels(name string) (restore func(), err error) {
 // HaveSIMD reports whether this build and CPU have assembly kernels.
 func HaveSIMD() bool { return kern32 != nil }
 
+// SetSegmentBytes sets the least contiguous run of a qubit-set chunk and
+// returns a function that restores it.
+func SetSegmentBytes(b int) (restore func()) {
+	old := segmentBytes
+	segmentBytes = b
+	return func() { segmentBytes = old }
+}
+
+// StageSets returns the qubit sets of p's chunked stages for storage type
+// T (empty for unchunked ones).
+func StageSets[T Float](p *Program) []uint64 {
+	var out []uint64
+	for _, st := range compiledFor[T](p).stages {
+		if st.chunked {
+			out = append(out, st.set)
+		}
+	}
+	return out
+}
+
 // NumStages returns the number of stages p runs in for storage type T, and
 // how many of them are chunked.
 func NumStages[T Float](p *Program) (stages, chunked int) {

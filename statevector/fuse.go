@@ -115,7 +115,27 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int) (out []fblock, phases []int) {
 			lim = max(maxK, maxDiag)
 		}
 		if !ok || bits.OnesCount64(union) > lim {
-			newBlock(i, mask, dg, false)
+			// The gate alone may still join bm, the latest block on its
+			// qubits: it runs after every other one of them anyway.
+			if bm < 0 || blocks[bm].raw {
+				newBlock(i, mask, dg, false)
+				continue
+			}
+			b := blocks[bm]
+			u, dgu := b.mask|mask, b.diag && dg
+			lu := maxK
+			if dgu {
+				lu = max(maxK, maxDiag)
+			}
+			if bits.OnesCount64(u) > lu {
+				newBlock(i, mask, dg, false)
+				continue
+			}
+			b.instrs = append(b.instrs, i)
+			b.mask, b.diag = u, dgu
+			for m := mask; m != 0; m &= m - 1 {
+				last[bits.TrailingZeros64(m)] = bm
+			}
 			continue
 		}
 		// Merge: the other blocks (disjoint from bm and from each other)

@@ -190,7 +190,7 @@ func (p *pop[T]) prepareSIMD() bool {
 	}
 	p.bfixed |= p.cmask >> uint(lg)
 	p.bval = p.cval >> uint(lg)
-	p.groups = (1 << uint(p.nq-lg)) >> uint(bits.OnesCount(uint(p.bfixed)))
+	p.groups = (1 << uint(p.nq-lg)) >> uint(bits.OnesCount(uint(p.bfixed|p.outer)))
 	p.offB = grow(p.offB, nh)
 	for s, o := range p.hiOff {
 		p.offB[s] = uintptr(o) * 2 * uintptr(L) * unsafe.Sizeof(T(0))
@@ -304,7 +304,7 @@ func (p *pop[T]) prepareSIMD() bool {
 		hoff:  unsafe.Pointer(unsafe.SliceData(p.hoffT)),
 		rowB:  nh * nl * 2 * L * int(unsafe.Sizeof(T(0))),
 		nhB:   8 * nh,
-		fixed: p.bfixed,
+		fixed: p.bfixed | p.outer,
 		bvalB: p.bval * 2 * L * int(unsafe.Sizeof(T(0))),
 		nlB:   16 * nl,
 	}

@@ -17,6 +17,7 @@ type pop[T Float] struct {
 	diag    bool
 	k       int
 	nq      int
+	outer   int // block-index bits outside a qubit-set stage's chunk (assembly kernels only): fixed in every group
 	targets []int
 	m       []complex128 // dense: 2^k x 2^k row-major; diag: the 2^k diagonal
 	cmask   int          // control bits (amplitude index)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"math/cmplx"
+	"slices"
 	"sync/atomic"
 
 	"born/circuit"
@@ -343,37 +344,53 @@ type compiled[T Float] struct {
 	ops       []pop[T]
 	ver       []uint64 // matrix version each op was prepared from
 	stages    []stage
-	chunkBits int // qubits of a chunk, 0 when no stage is chunked
+	chunkBits int  // qubits of a chunk, 0 when no stage is chunked
+	sets      bool // chunked stages are qubit sets (assembly kernels)
 	phaseOp   pop[T]
 	phase     [1]complex128 // phaseOp's matrix
 	jobs      []stageJob[T] // scratch, one per stage
 }
 
 // stage is a run of ops: applied one after another to the whole state, or,
-// when chunked, all of them to each chunk of 2^chunkBits amplitudes in turn
-// (every op of a chunked stage acts on qubits below chunkBits only).
+// when chunked, all of them to each chunk of 2^chunkBits amplitudes in turn.
+// A chunk is the set of amplitudes whose bits outside the stage's qubits
+// (set) have given values; every op of the stage acts on qubits of set
+// only. With the portable kernels set is the low chunkBits qubits and a
+// chunk is contiguous; the assembly kernels take any set that contains the
+// low qubits of a segment (see planSets).
 type stage struct {
 	ops     []int
 	chunked bool
+	set     uint64
 }
+
+// wantSets reports whether programs for storage type T are planned in
+// qubit-set stages: the assembly kernels apply an op to a chunk that is
+// not contiguous.
+func wantSets[T Float]() bool { return useSIMD && asmFor[T]() != nil }
 
 func compiledFor[T Float](p *Program) *compiled[T] {
 	var z T
 	var c *compiled[T]
 	switch any(z).(type) {
 	case float32:
-		if p.p32 == nil {
+		if p.p32 == nil || p.p32.sets != wantSets[float32]() {
 			p.p32 = any(newCompiled[T](p)).(*compiled[float32])
 		}
 		c = any(p.p32).(*compiled[T])
 	default:
-		if p.p64 == nil {
+		if p.p64 == nil || p.p64.sets != wantSets[float64]() {
 			p.p64 = any(newCompiled[T](p)).(*compiled[float64])
 		}
 		c = any(p.p64).(*compiled[T])
 	}
 	return c
 }
+
+// segmentBytes is the least contiguous run of a chunk in a qubit-set stage
+// (its low qubits are always in the set): long enough for the hardware
+// prefetchers and DRAM pages. Tests make it small.
+var segmentBytes = 8 << 10
 
 func newCompiled[T Float](p *Program) *compiled[T] {
 	c := &compiled[T]{ops: make([]pop[T], len(p.blocks)), ver: make([]uint64, len(p.blocks))}
@@ -382,10 +399,18 @@ func newCompiled[T Float](p *Program) *compiled[T] {
 	if ChunkBytes > 0 {
 		cb = bits.Len(uint(ChunkBytes/per)) - 1
 	}
-	if cb >= laneBits[T]()+1 && p.n > cb && p.fuseK > 0 {
+	switch {
+	case cb >= laneBits[T]()+1 && p.n > cb && p.fuseK > 0 && wantSets[T]():
+		c.chunkBits, c.sets = cb, true
+		base := min(cb, max(laneBits[T](), bits.Len(uint(segmentBytes/per))-1))
+		c.stages = planSets(p.blocks, p.n, cb, base, func(b int) bool {
+			fb := &p.blocks[b]
+			return fb.diag || len(fb.qubits) <= maxSIMDDense && (!fb.raw || len(p.l.Instrs[fb.instrs[0]].Targets) <= maxSIMDDense)
+		})
+	case cb >= laneBits[T]()+1 && p.n > cb && p.fuseK > 0:
 		c.chunkBits = cb
 		c.stages = planStages(p.blocks, cb)
-	} else {
+	default:
 		for b := range p.blocks {
 			c.stages = append(c.stages, stage{ops: []int{b}})
 		}
@@ -410,7 +435,7 @@ func planStages(blocks []fblock, cb int) []stage {
 		case len(low) == 1:
 			out = append(out, stage{ops: low})
 		case len(low) > 1:
-			out = append(out, stage{ops: low, chunked: true})
+			out = append(out, stage{ops: low, chunked: true, set: 1<<uint(cb) - 1})
 		}
 		for _, b := range high {
 			out = append(out, stage{ops: []int{b}})
@@ -433,11 +458,104 @@ func planStages(blocks []fblock, cb int) []stage {
 	return out
 }
 
+// planSets orders the blocks into qubit-set stages: each stage is one pass
+// over the state, in chunks of 2^cb amplitudes that share the values of the
+// qubits outside the stage's set; the set holds the low base qubits (so a
+// chunk is 2^(cb-base) contiguous segments) and up to cb-base others. A
+// stage takes, in program order, every remaining block that is ready (no
+// earlier remaining block it waits for shares a qubit with it, including
+// ones left out of this stage) and whose qubits fit in the set, the set
+// growing with them up to cb qubits. Which qubits it grows with decides how
+// many blocks fit, so the planner looks ahead: it tries the plain scan and
+// scans seeded with each of the first ready blocks' qubits, and keeps the
+// stage that takes the most blocks. canChunk says which blocks the kernels
+// can apply to a chunk; the others run as stages of their own.
+func planSets(blocks []fblock, n, cb, base int, canChunk func(b int) bool) []stage {
+	const seeds = 16
+	all := uint64(1)<<uint(n) - 1
+	baseMask := uint64(1)<<uint(base) - 1
+	remaining := make([]int, len(blocks))
+	for i := range remaining {
+		remaining[i] = i
+	}
+	var out []stage
+	var members, bestM []int
+	scan := func(s0 uint64) (uint64, []int) {
+		set, blocked := s0, uint64(0)
+		members = members[:0]
+		for _, b := range remaining {
+			m := blocks[b].mask
+			if m&blocked != 0 || !canChunk(b) {
+				blocked |= m
+				continue
+			}
+			if m&^set != 0 {
+				if bits.OnesCount64(set|m) > cb {
+					blocked |= m
+					continue
+				}
+				set |= m
+			}
+			members = append(members, b)
+		}
+		return set, members
+	}
+	for len(remaining) > 0 {
+		bestSet, bestN := uint64(0), -1
+		try := func(s0 uint64) {
+			if bits.OnesCount64(s0) > cb {
+				return
+			}
+			set, m := scan(s0)
+			if len(m) > bestN {
+				bestSet, bestN = set, len(m)
+				bestM = append(bestM[:0], m...)
+			}
+		}
+		try(baseMask)
+		var blocked uint64
+		tried := 0
+		for _, b := range remaining {
+			m := blocks[b].mask
+			if m&blocked == 0 && m&^baseMask != 0 && canChunk(b) {
+				try(baseMask | m)
+				if tried++; tried == seeds {
+					break
+				}
+			}
+			blocked |= m
+		}
+		if bestN <= 1 {
+			// Nothing to share a pass with: the first remaining block runs
+			// alone, split over the workers by its own groups.
+			out = append(out, stage{ops: []int{remaining[0]}})
+			remaining = remaining[1:]
+			continue
+		}
+		// Fill the set up to cb qubits, lowest first: fewer, larger
+		// chunks with longer contiguous runs.
+		for q := 0; q < n && bits.OnesCount64(bestSet) < cb; q++ {
+			bestSet |= 1 << uint(q)
+		}
+		out = append(out, stage{ops: slices.Clone(bestM), chunked: true, set: bestSet & all})
+		in := map[int]bool{}
+		for _, b := range bestM {
+			in[b] = true
+		}
+		remaining = slices.DeleteFunc(remaining, func(b int) bool { return in[b] })
+	}
+	return out
+}
+
 // refresh re-prepares the ops whose matrices changed.
 func (c *compiled[T]) refresh(p *Program) {
+	lg := laneBits[T]()
+	blockMask := (1<<uint(max(0, p.n-lg)) - 1)
 	for _, st := range c.stages {
-		nq := p.n
-		if st.chunked {
+		nq, outer := p.n, 0
+		if st.chunked && c.sets {
+			outer = blockMask &^ int(st.set>>uint(lg))
+		} else if st.chunked {
 			nq = c.chunkBits
 		}
 		for _, b := range st.ops {
@@ -446,6 +564,7 @@ func (c *compiled[T]) refresh(p *Program) {
 			}
 			fb := &p.blocks[b]
 			op := &c.ops[b]
+			op.outer = outer
 			if fb.raw {
 				in := &p.l.Instrs[fb.instrs[0]]
 				op.prepare(nq, p.mats[b], fb.diag || len(in.Targets) == 0, in.Targets, in.Controls, in.CtrlState)
@@ -461,12 +580,19 @@ func (c *compiled[T]) refresh(p *Program) {
 type stageJob[T Float] struct {
 	d     []T
 	ops   []*pop[T]
-	chunk int // storage length of a chunk
+	chunk int // storage length of a contiguous chunk (portable kernels)
+	outer int // qubit-set stages: block bits outside the set, spread over by the chunk index
+	bs    int // storage length of a block
 }
 
 func (j *stageJob[T]) runRange(from, to int) {
 	for c := from; c < to; c++ {
-		sub := j.d[c*j.chunk : (c+1)*j.chunk]
+		var sub []T
+		if j.outer != 0 {
+			sub = j.d[deposit(c, ^j.outer)*j.bs:]
+		} else {
+			sub = j.d[c*j.chunk : (c+1)*j.chunk]
+		}
 		for _, op := range j.ops {
 			op.kern(sub, op, 0, op.groups)
 		}
@@ -494,14 +620,20 @@ func (s *Vector[T]) Run(p *Program) error {
 			continue
 		}
 		j := &c.jobs[si]
-		j.d, j.chunk = s.data, storageLen[T](c.chunkBits)
+		j.d, j.chunk, j.bs, j.outer = s.data, storageLen[T](c.chunkBits), 2*lanes[T](), 0
+		chunks := 1 << uint(s.n-c.chunkBits)
+		if c.sets {
+			lg := laneBits[T]()
+			j.outer = (1<<uint(s.n-lg) - 1) &^ int(st.set>>uint(lg))
+			chunks = 1 << uint(bits.OnesCount(uint(j.outer)))
+		}
 		j.ops = j.ops[:0]
 		for _, b := range st.ops {
 			if !p.ident[b] {
 				j.ops = append(j.ops, &c.ops[b])
 			}
 		}
-		parallel(j, 1<<uint(s.n-c.chunkBits), w, &s.ex.wg)
+		parallel(j, chunks, w, &s.ex.wg)
 		j.d = nil
 	}
 	if p.phaseB < 0 && p.phase != 1 {

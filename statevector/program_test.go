@@ -87,11 +87,13 @@ func runProgram[T statevector.Float](t testing.TB, p *statevector.Program, vals 
 	return st
 }
 
-// withChunkBytes sets statevector.ChunkBytes for a test.
+// withChunkBytes sets statevector.ChunkBytes for a test, and segments of
+// an eighth of a chunk, so that qubit-set stages have room for high qubits.
 func withChunkBytes(t *testing.T, b int) {
 	old := statevector.ChunkBytes
 	statevector.ChunkBytes = b
-	t.Cleanup(func() { statevector.ChunkBytes = old })
+	restore := statevector.SetSegmentBytes(max(128, b/8))
+	t.Cleanup(func() { statevector.ChunkBytes = old; restore() })
 }
 
 // TestProgramMatchesGateByGate: a fused program (every limit, with and
@@ -158,6 +160,17 @@ func TestProgramChunks(t *testing.T) {
 	stages, chunked := statevector.NumStages[float64](p)
 	if chunked == 0 {
 		t.Errorf("no chunked stage among %d", stages)
+	}
+	if statevector.KernelSet() != "portable" {
+		// Qubit-set stages: some chunk takes a qubit above the contiguous
+		// low ones.
+		high := false
+		for _, set := range statevector.StageSets[float64](p) {
+			high = high || set&^(set+1) != set // not of the form 2^k - 1
+		}
+		if !high {
+			t.Errorf("no stage takes a high qubit: %b", statevector.StageSets[float64](p))
+		}
 	}
 }
 
@@ -314,5 +327,38 @@ func TestCompileRefusesImpure(t *testing.T) {
 	}
 	if got := runProgram[float64](t, p, nil, 0).Amplitudes(); got[0] != 1 {
 		t.Errorf("empty program changed |00>: %v", got)
+	}
+}
+
+// TestRunDoesNotAllocate: running a bound program (qubit-set stages
+// included) allocates nothing once the state exists and the program's ops
+// are prepared, with one worker and with several. (Bind allocates: the
+// gate matrices come from circuit's MatrixFunc.)
+func TestRunDoesNotAllocate(t *testing.T) {
+	withChunkBytes(t, 4096)
+	old := statevector.ParallelMinQubits
+	statevector.ParallelMinQubits = 1
+	t.Cleanup(func() { statevector.ParallelMinQubits = old })
+	c := randomParamCircuit(13, 60, 4)
+	l, _ := c.Lower()
+	p, err := statevector.Compile(l, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Bind([]float64{0.1, 0.2, 0.3}); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []int{1, 2} {
+		st, _ := statevector.New32(13)
+		st.SetWorkers(w)
+		if err := st.Run(p); err != nil { // prepares the ops
+			t.Fatal(err)
+		}
+		if _, chunked := statevector.NumStages[float32](p); chunked == 0 {
+			t.Fatal("no chunked stage")
+		}
+		if a := testing.AllocsPerRun(5, func() { _ = st.Run(p) }); a != 0 {
+			t.Errorf("workers %d: Run allocates %v times", w, a)
+		}
 	}
 }
