@@ -53,22 +53,22 @@ const MaxFuse = maxSIMDDense
 // reference machine (2 vCPUs, AMD Zen 5, AVX-512) for precision p: wider
 // blocks save passes over memory but cost 2^K multiply-adds per amplitude.
 //
-// Measured with born bench --fuse K for K = 0..6 on the h, random (20
-// cycles), qft and qcbm circuits at n = 16, 20 and 24, best of 2-3 sweeps
-// (times noisy to about 5%). With the AVX-512 kernels, K = 3 was fastest
-// or within 5% of it everywhere in both precisions (geometric mean over
-// the circuits 1.01x the per-circuit best in single, 1.04x in double; K = 2
-// 1.03x/1.04x, K = 4 1.08x/1.05x); at n = 24 the random circuit took 408 ms
-// (single) and 851 ms (double) at K = 3, 516 and 950 ms at K = 4. With the
-// portable kernels K = 2 was best (1.21x/1.12x; K = 3 1.22x/1.15x; K = 0
-// 1.47x/1.69x), though QFT alone runs fastest unfused there (its controlled
-// phases have a cheap dedicated kernel).
-func DefaultFuse(p Precision) int {
-	if !useSIMD {
-		return 2
-	}
-	return 3
-}
+// With the assembly kernels, cache blocking on qubit sets (planSets)
+// already runs the random circuit at n = 24 in 30 passes over the state at
+// K = 2, so wider blocks no longer save memory traffic, and their
+// arithmetic costs more: thread CPU time of one worker, best of 3-8 runs
+// (machine under load 7-16, so CPU time rather than wall time), random
+// circuit (20 cycles) at n = 20: 38-41 ms at K = 2 against 63-69 ms at
+// K = 3 in single precision, 83-92 against 118-133 ms in double; at n = 24
+// 0.86-0.89 s against 1.27-1.41 s (single), 1.88-2.07 s against 2.72 s
+// (double); QFT at n = 20: 13.7 against 16.1 ms (single), 36.1 against
+// 37.0 ms (double). With the portable kernels K = 2 was best too (born
+// bench --fuse K, K = 0..6, h, random, qft and qcbm circuits at n = 16,
+// 20 and 24: geometric mean 1.21x/1.12x the per-circuit best in single
+// and double; K = 3 1.22x/1.15x; K = 0 1.47x/1.69x), though QFT alone runs
+// fastest unfused there (its controlled phases have a cheap dedicated
+// kernel).
+func DefaultFuse(p Precision) int { return 2 }
 
 // Compile fuses the pure circuit l into blocks of at most maxFuse qubits
 // (0 or less: no fusion, one block per gate as in Apply; diagonal gates
