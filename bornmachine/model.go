@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -64,7 +65,18 @@ func Versions(program string) map[string]string {
 	return v
 }
 
-// ReadModelFile reads a model file and its model.
+// KindPackages names the package that registers the loader of each model
+// kind born writes. This package registers qcbm; a program reads the other
+// kinds only if it links their packages, as package born/models does.
+var KindPackages = map[string]string{
+	KindQCBM: "born/bornmachine",
+	"mps":    "born/bornmachine/mpsbm",
+	"rbm":    "born/classical/rbm",
+	"flow":   "born/classical/flow",
+}
+
+// ReadModelFile reads a model file and its model, of a kind whose package
+// the program links (KindPackages); package born/models links them all.
 func ReadModelFile(path string) (*ModelFile, model.Model, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -78,7 +90,8 @@ func ReadModelFile(path string) (*ModelFile, model.Model, error) {
 	return mf, m, nil
 }
 
-// DecodeModelFile reads a model file from r.
+// DecodeModelFile reads a model file from r (see ReadModelFile for the
+// kinds it reads).
 func DecodeModelFile(r io.Reader) (*ModelFile, model.Model, error) {
 	var mf ModelFile
 	dec := json.NewDecoder(r)
@@ -92,7 +105,10 @@ func DecodeModelFile(r io.Reader) (*ModelFile, model.Model, error) {
 		return nil, nil, fmt.Errorf("model file version %d; this born reads version %d", mf.Version, FileVersion)
 	}
 	if !slices.Contains(model.Kinds(), mf.Kind) {
-		return nil, nil, fmt.Errorf("unknown model kind %q (known: %v)", mf.Kind, model.Kinds())
+		if pkg, ok := KindPackages[mf.Kind]; ok {
+			return nil, nil, fmt.Errorf("model kind %q is not linked into this program: read the file with package born/models, which links every kind (or import %s)", mf.Kind, pkg)
+		}
+		return nil, nil, fmt.Errorf("unknown model kind %q (known: %v)", mf.Kind, slices.Sorted(maps.Keys(KindPackages)))
 	}
 	m, err := model.Load(mf.Kind, mf.Model)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/internal/suggest"
 	"born/model"
 )
 
@@ -175,7 +176,7 @@ func buildModel(spec *RunSpec, data *dataset.Dataset) (model.Model, error) {
 	known := slices.Sorted(maps.Keys(builders))
 	buildersMu.RUnlock()
 	if b == nil {
-		return nil, fmt.Errorf("unknown model %q (known kinds: %s)", spec.Model, strings.Join(known, ", "))
+		return nil, fmt.Errorf("unknown model %q%s (known kinds: %s)", spec.Model, suggest.DidYouMean(kind, known), strings.Join(known, ", "))
 	}
 	return b(spec, data)
 }
@@ -287,7 +288,8 @@ func ReadParams(path string) ([]float64, error) {
 	return arr, nil
 }
 
-// OpenRun reads the run in dir, to resume or inspect it.
+// OpenRun reads the run in dir, to resume or inspect it; its model kind
+// must be linked (see ReadModelFile; models.OpenRun links every kind).
 func OpenRun(dir string) (*Run, error) {
 	mf, m, err := ReadModelFile(filepath.Join(dir, ModelFileName))
 	if err != nil {

@@ -27,6 +27,7 @@ import (
 	"born/classical"
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/internal/suggest"
 	"born/model"
 )
 
@@ -105,7 +106,8 @@ func family(spec string) (Family, error) {
 	kind, _, _ := strings.Cut(spec, ":")
 	f, ok := families[kind]
 	if !ok {
-		return Family{}, fmt.Errorf("unknown model %q: use one of %s (as in qcbm:10,rbm:16,flow:16)", spec, strings.Join(Kinds(), ", "))
+		return Family{}, fmt.Errorf("unknown model %q%s: use one of %s (as in qcbm:10,rbm:16,flow:16)", spec,
+			suggest.DidYouMean(kind, Kinds()), strings.Join(Kinds(), ", "))
 	}
 	return f, nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"born/circuit"
+	"born/internal/suggest"
 )
 
 // MaxBits is the widest bitstring a dataset may hold.
@@ -98,7 +99,8 @@ func ParseDataset(spec string) (*Dataset, error) {
 		}
 		return ReadDataFile(arg)
 	}
-	return nil, fmt.Errorf("unknown dataset %q: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits or file:PATH", spec)
+	return nil, fmt.Errorf("unknown dataset %q%s: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits or file:PATH", spec,
+		suggest.DidYouMean(kind, []string{"bas", "gauss", "digits", "file"}))
 }
 
 func parseShape(s string) (int, int, error) {

@@ -110,6 +110,8 @@ func (p *parser) resolveGate(nameTok token, nparams, nargs int) *circuit.GateDef
 	if s == nil {
 		if _, ok := circuit.QELib1Gates[name]; ok && !p.qelib1 {
 			p.errorf(pos, "unknown gate '%s' (not declared; missing include \"qelib1.inc\"?)", name)
+		} else if hint := p.gateHint(name); hint != "" {
+			p.errorf(pos, "unknown gate '%s' (not declared%s)", name, hint)
 		} else {
 			p.errorf(pos, "unknown gate '%s' (not declared; missing include?)", name)
 		}

@@ -501,6 +501,11 @@ func (p *parser) versionStmt(main bool) {
 		}
 	default:
 		p.errorf(p.posOf(vt), "unsupported version OPENQASM %s (only 2.0 and 3.0)", text)
+		if v >= 3 && main {
+			// Read the rest as 3.0, not 2.0, so that the program's own
+			// OpenQASM 3 statements do not cascade into errors.
+			p.setVersion3()
+		}
 	}
 	p.expectSemi()
 }

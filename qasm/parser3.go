@@ -956,7 +956,7 @@ func (p *parser) resolveGate3(nameTok token, nparams int) *circuit.GateDef {
 		case qe && !std:
 			p.errorf(pos, "unknown gate '%s' (stdgates.inc does not define it; it is a gate of OpenQASM 2's qelib1.inc)", name)
 		default:
-			p.errorf(pos, "unknown gate '%s' (not declared)", name)
+			p.errorf(pos, "unknown gate '%s' (not declared%s)", name, p.gateHint(name))
 		}
 		return nil
 	}

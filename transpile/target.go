@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"born/circuit"
+	"born/internal/suggest"
 )
 
 // Format is the file format of an export.
@@ -132,5 +133,5 @@ func LookupTarget(name string) (*Target, error) {
 	}
 	names := TargetNames()
 	sort.Strings(names)
-	return nil, fmt.Errorf("unknown target %q: use one of %s", name, strings.Join(names, ", "))
+	return nil, fmt.Errorf("unknown target %q%s: use one of %s", name, suggest.DidYouMean(name, names), strings.Join(names, ", "))
 }

@@ -112,7 +112,7 @@ func runConvert(opts *convertOptions) error {
 	// Converting does not simulate: opaque gates may be applied.
 	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true})
 	for _, w := range warnings {
-		fmt.Fprintln(opts.errOut, "warning:", w)
+		fmt.Fprintln(opts.errOut, w) // "file:line:col: warning: ..."
 	}
 	if err != nil {
 		return err

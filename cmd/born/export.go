@@ -16,6 +16,7 @@ import (
 	"born/bornmachine/mpsbm"
 	"born/circuit"
 	"born/internal/atomicfile"
+	"born/models"
 	"born/transpile"
 )
 
@@ -208,7 +209,7 @@ func exportSource(opts *exportOptions) (*circuit.Circuit, map[string]float64, er
 		c, err := readCircuit(opts.file, opts.in, opts.errOut)
 		return c, map[string]float64{}, err
 	}
-	_, m, err := bornmachine.ReadModelFile(path)
+	_, m, err := models.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -119,7 +119,7 @@ func readCircuit(file string, in io.Reader, errOut io.Writer) (*circuit.Circuit,
 	}
 	c, warnings, err := qasm.Parse(name, src, nil)
 	for _, w := range warnings {
-		fmt.Fprintln(errOut, "warning:", w)
+		fmt.Fprintln(errOut, w) // "file:line:col: warning: ..."
 	}
 	if err != nil {
 		return nil, err

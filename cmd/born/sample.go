@@ -9,13 +9,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/circuit"
 	"born/dataset"
 	"born/internal/atomicfile"
 	"born/internal/multinomial"
 	"born/model"
+	"born/models"
 )
 
 type sampleOptions struct {
@@ -88,7 +88,7 @@ func runSample(opts *sampleOptions) error {
 		return fmt.Errorf("--shots %d: need at least 1 sample", opts.shots)
 	}
 	path := modelFile(opts.model)
-	mf, m, err := bornmachine.ReadModelFile(path)
+	mf, m, err := models.ReadFile(path)
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"born/bornmachine/mpsbm"
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/models"
 )
 
 type trainOptions struct {
@@ -147,7 +148,7 @@ func runTrain(opts *trainOptions) error {
 				return fmt.Errorf("--%s cannot change when resuming: the run keeps its settings (only --steps, --workers and --quiet may be given with --resume)", name)
 			}
 		}
-		if run, err = bornmachine.OpenRun(opts.resume); err != nil {
+		if run, err = models.OpenRun(opts.resume); err != nil {
 			return err
 		}
 		if opts.changed != nil && opts.changed("steps") {
@@ -186,7 +187,7 @@ func runTrain(opts *trainOptions) error {
 		run, err = bornmachine.NewRun(dir, opts.spec, version)
 		if run != nil {
 			for _, w := range run.Warnings {
-				fmt.Fprintln(opts.errOut, "warning:", w)
+				fmt.Fprintln(opts.errOut, w) // "file:line:col: warning: ..."
 			}
 		}
 		if err != nil {
