@@ -26,10 +26,11 @@ func workersFor(w, n int) int {
 // rangeJob is work over groups [from, to) that can be split anywhere.
 type rangeJob interface{ runRange(from, to int) }
 
+// task asks a pool goroutine to help with a split job, starting with part
+// part.
 type task struct {
-	j        rangeJob
-	from, to int
-	wg       *sync.WaitGroup
+	s    *splitter
+	part int
 }
 
 // The pool: persistent goroutines that take tasks from one channel. Callers
@@ -50,19 +51,65 @@ func ensureWorkers(n int) {
 	for pool.started.Load() < int64(n) {
 		go func() {
 			for t := range pool.tasks {
-				t.j.runRange(t.from, t.to)
-				t.wg.Done()
+				t.s.work(t.part)
+				t.s.wg.Done()
 			}
 		}()
 		pool.started.Add(1)
 	}
 }
 
-// parallel runs j over [0, n) in parts contiguous ranges, the first on the
-// calling goroutine. The split only decides who computes what: every group
-// is computed the same way, so results do not depend on parts.
-func parallel(j rangeJob, n, parts int, wg *sync.WaitGroup) {
-	parts = min(parts, n)
+// splitter hands out the pieces of a job. Each of the parts goroutines
+// (the calling one and the pool goroutines helping it) has its own run of
+// consecutive pieces, as a static split would give it, so that a core
+// keeps working on the same part of the state from one stage to the next
+// (and finds it in its own cache); a goroutine that finishes its run takes
+// the remaining pieces of the others. That keeps both cores busy when one
+// of them is slowed down, by another process or by memory traffic. Which
+// goroutine computes a piece does not change its result.
+type splitter struct {
+	wg     sync.WaitGroup
+	j      rangeJob
+	n      int
+	pieces int
+	parts  int
+	next   [maxParts]struct {
+		atomic.Int64
+		_ [56]byte // one cache line each
+	}
+}
+
+// maxParts bounds the parts of a split (the workers of one state).
+const maxParts = 64
+
+// work runs the pieces of part first, then those left in the others.
+func (s *splitter) work(first int) {
+	for k := range s.parts {
+		r := (first + k) % s.parts
+		end := int64((r + 1) * s.pieces / s.parts)
+		for {
+			i := s.next[r].Add(1) - 1
+			if i >= end {
+				break
+			}
+			s.j.runRange(int(i)*s.n/s.pieces, int(i+1)*s.n/s.pieces)
+		}
+	}
+}
+
+// piecesPerPart is how many pieces parallel cuts a part into: small enough
+// that a late part costs little, large enough that taking a piece (one
+// atomic add) is cheap beside computing it.
+const piecesPerPart = 8
+
+// parallel runs j over [0, n) on up to parts goroutines, the calling one
+// included, in at most piecesPerPart*parts contiguous pieces of at least
+// minPiece groups each (see splitter). s is the caller's scratch (it must
+// not be shared by concurrent calls). The split only decides who computes
+// what: every group is computed the same way, so results do not depend on
+// parts.
+func parallel(j rangeJob, n, parts, minPiece int, s *splitter) {
+	parts = min(parts, n, maxParts)
 	if parts <= 1 {
 		j.runRange(0, n)
 		return
@@ -70,19 +117,25 @@ func parallel(j rangeJob, n, parts int, wg *sync.WaitGroup) {
 	if pool.started.Load() < int64(parts-1) {
 		ensureWorkers(parts - 1)
 	}
-	wg.Add(parts - 1)
-	for i := 1; i < parts; i++ {
-		pool.tasks <- task{j, i * n / parts, (i + 1) * n / parts, wg}
+	s.j, s.n, s.parts = j, n, parts
+	s.pieces = max(parts, min(piecesPerPart*parts, n/max(1, minPiece)))
+	for r := range parts {
+		s.next[r].Store(int64(r * s.pieces / parts))
 	}
-	j.runRange(0, n/parts)
-	wg.Wait()
+	s.wg.Add(parts - 1)
+	for r := 1; r < parts; r++ {
+		pool.tasks <- task{s, r}
+	}
+	s.work(0)
+	s.wg.Wait()
+	s.j = nil
 }
 
 // executor runs prepared ops on a state's storage, splitting them over
 // workers. It lives in the state so that running a gate does not allocate.
 type executor[T Float] struct {
-	wg  sync.WaitGroup
-	one opJob[T]
+	split splitter
+	one   opJob[T]
 }
 
 type opJob[T Float] struct {
@@ -101,7 +154,7 @@ func (e *executor[T]) runOp(d []T, p *pop[T], workers int) {
 		return
 	}
 	e.one = opJob[T]{d, p}
-	parallel(&e.one, p.groups, min(workers, p.groups/minGroupsPerWorker), &e.wg)
+	parallel(&e.one, p.groups, min(workers, p.groups/minGroupsPerWorker), minGroupsPerWorker/2, &e.split)
 	e.one = opJob[T]{}
 }
 

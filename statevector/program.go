@@ -633,7 +633,7 @@ func (s *Vector[T]) Run(p *Program) error {
 				j.ops = append(j.ops, &c.ops[b])
 			}
 		}
-		parallel(j, chunks, w, &s.ex.wg)
+		parallel(j, chunks, w, 1, &s.ex.split)
 		j.d = nil
 	}
 	if p.phaseB < 0 && p.phase != 1 {
