@@ -1,8 +1,10 @@
 package mps
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"runtime"
+	"slices"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
@@ -33,20 +35,21 @@ type bdsvd struct {
 
 // bdsdc returns the SVD of the n×n upper bidiagonal matrix with diagonal d
 // and superdiagonal e[:n-1]: s in decreasing order, and the first k columns
-// of U (n×k... stored as u: its transpose, k×n row-major) and the first k
-// rows of V^T (k×n row-major), k = decide(s) (nil: n). d and e are not
-// modified.
-func bdsdc(n int, d, e []float64, decide func(s []float64) int) (s, ut, vt []float64, k int) {
-	dd := append([]float64(nil), d[:n]...)
-	ee := make([]float64, n)
+// of U (returned as ut, their transpose, k×n row-major) and the first k rows
+// of V^T (k×n row-major), k = decide(s) (nil: n). d and e are not modified.
+// All results are taken from sc.
+func bdsdc(n int, d, e []float64, decide func(s []float64) int, sc *scratch) (s, ut, vt []float64, k int) {
+	dd := sc.floats(n)
+	copy(dd, d[:n])
+	ee := sc.floats(n)
 	copy(ee, e[:max(n-1, 0)])
-	r := bdcSolve(n, 0, dd, ee, decide)
+	r := bdcSolve(n, 0, dd, ee, decide, sc)
 	k = len(r.u) / max(n, 1)
 	if r.n == 0 {
 		return r.s, nil, nil, 0
 	}
 	// r.u is n×k row-major (the chosen columns); return its transpose.
-	ut = make([]float64, k*n)
+	ut = sc.floats(k * n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < k; j++ {
 			ut[j*n+i] = r.u[i*k+j]
@@ -55,15 +58,19 @@ func bdsdc(n int, d, e []float64, decide func(s []float64) int) (s, ut, vt []flo
 	return r.s, ut, r.vt[:k*n], k
 }
 
+// bdcParallelMin is the smallest subproblem whose two halves are solved on
+// separate goroutines.
+const bdcParallelMin = 64
+
 // bdcSolve solves the n×(n+sqre) problem (d[:n], e[:n], e[n-1] used only
 // when sqre = 1). With decide (top level only) u holds only the first k
-// columns (n×k) and vt the first k rows.
-func bdcSolve(n, sqre int, d, e []float64, decide func([]float64) int) bdsvd {
+// columns (n×k) and vt the first k rows. Results are taken from sc.
+func bdcSolve(n, sqre int, d, e []float64, decide func([]float64) int, sc *scratch) bdsvd {
 	if n <= bdcLeaf {
-		r := bdcLeafSolve(n, sqre, d, e)
+		r := bdcLeafSolve(n, sqre, d, e, sc)
 		if decide != nil {
 			k := max(1, min(n, decide(r.s)))
-			u := make([]float64, n*k)
+			u := sc.floats(n * k)
 			for i := 0; i < n; i++ {
 				copy(u[i*k:(i+1)*k], r.u[i*n:i*n+k])
 			}
@@ -74,29 +81,45 @@ func bdcSolve(n, sqre int, d, e []float64, decide func([]float64) int) bdsvd {
 	}
 	nl := n / 2
 	nr := n - nl - 1
-	left := bdcSolve(nl, 1, d[:nl], e[:nl], nil)
-	right := bdcSolve(nr, sqre, d[nl+1:], e[nl+1:], nil)
-	return bdcMerge(left, right, d[nl], e[nl], sqre, decide)
+	var left, right bdsvd
+	if n >= bdcParallelMin && runtime.GOMAXPROCS(0) > 1 {
+		// The left half on another goroutine with a scratch of its own,
+		// kept until the merge has read its result.
+		lsc := getScratch()
+		defer putScratch(lsc)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			left = bdcSolve(nl, 1, d[:nl], e[:nl], nil, lsc)
+		}()
+		right = bdcSolve(nr, sqre, d[nl+1:], e[nl+1:], nil, sc)
+		<-done
+	} else {
+		left = bdcSolve(nl, 1, d[:nl], e[:nl], nil, sc)
+		right = bdcSolve(nr, sqre, d[nl+1:], e[nl+1:], nil, sc)
+	}
+	return bdcMerge(left, right, d[nl], e[nl], sqre, decide, sc)
 }
 
 // bdcLeafSolve solves a small problem by QR iteration (gonum's Dbdsqr),
 // after rotating the extra column of an n×(n+1) problem away.
-func bdcLeafSolve(n, sqre int, d, e []float64) bdsvd {
+func bdcLeafSolve(n, sqre int, d, e []float64, sc *scratch) bdsvd {
 	m := n + sqre
-	r := bdsvd{n: n, m: m, s: make([]float64, n), u: make([]float64, n*n), vt: make([]float64, m*m)}
+	r := bdsvd{n: n, m: m, s: sc.floats(n), u: sc.floats(n * n), vt: sc.floats(m * m)}
 	if n == 0 {
 		if m == 1 {
 			r.vt[0] = 1
 		}
 		return r
 	}
-	dd := append([]float64(nil), d[:n]...)
-	ee := make([]float64, n)
+	dd := sc.floats(n)
+	copy(dd, d[:n])
+	ee := sc.floats(n)
 	copy(ee, e[:n-1])
 	// Rotations from the right that move B[n-1, n] up and out: B R = [Bsq 0].
 	var cs, sn []float64
 	if sqre == 1 {
-		cs, sn = make([]float64, n), make([]float64, n)
+		cs, sn = sc.floats(n), sc.floats(n)
 		f := e[n-1]
 		for j := n - 1; j >= 0; j-- {
 			c, s := 1.0, 0.0
@@ -115,11 +138,11 @@ func bdcLeafSolve(n, sqre int, d, e []float64) bdsvd {
 	for i := 0; i < n; i++ {
 		r.u[i*n+i] = 1
 	}
-	vs := make([]float64, n*n)
+	vs := sc.floats(n * n)
 	for i := 0; i < n; i++ {
 		vs[i*n+i] = 1
 	}
-	work := make([]float64, 4*n)
+	work := sc.floats(4 * n)
 	if !(gonum.Implementation{}).Dbdsqr(blas.Upper, n, n, n, 0, dd, ee, vs, n, r.u, n, nil, 1, work) {
 		panic("mps: SVD: bidiagonal QR iteration did not converge")
 	}
@@ -145,10 +168,24 @@ func bdcLeafSolve(n, sqre int, d, e []float64) bdsvd {
 	return r
 }
 
+// Where a column of Uin (a row of VTin) can be nonzero: Uin = diag(U1, 1, U2)
+// has top (rows < nl), middle (row nl) and bottom (rows > nl) columns,
+// VTin = diag(VT1, VT2) left and right rows; a deflating rotation of two
+// columns (rows) gives both the union. The merge's products skip the blocks
+// that are known to be zero, which halves their work (as LAPACK's dlasd3).
+const (
+	partTop    = 1
+	partMiddle = 2
+	partBottom = 4
+	partLeft   = 1
+	partRight  = 2
+)
+
 // bdcMerge combines the SVDs of the upper-left nl×(nl+1) block and the
 // lower-right nr×(nr+sqre) block of an n×m bidiagonal matrix (n = nl+1+nr)
 // whose middle row nl holds alpha at column nl and beta at column nl+1.
-func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]float64) int) bdsvd {
+// Results are taken from sc.
+func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]float64) int, sc *scratch) bdsvd {
 	nl, nr := left.n, right.n
 	n := nl + 1 + nr
 	m := n + sqre
@@ -167,24 +204,36 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	beta /= scale
 
 	// Uin = diag(U1, 1, U2) (n×n), VTin = diag(VT1, VT2) (m×m), both dense.
-	uin := make([]float64, n*n)
+	uin := sc.floats(n * n)
+	umask := make([]uint8, n)
 	for i := 0; i < nl; i++ {
 		copy(uin[i*n:i*n+nl], left.u[i*nl:(i+1)*nl])
+		umask[i] = partTop
 	}
 	uin[nl*n+nl] = 1
+	umask[nl] = partMiddle
 	for i := 0; i < nr; i++ {
 		copy(uin[(nl+1+i)*n+nl+1:(nl+1+i)*n+n], right.u[i*nr:(i+1)*nr])
+		umask[nl+1+i] = partBottom
 	}
-	vin := make([]float64, m*m)
+	vin := sc.floats(m * m)
+	vmask := make([]uint8, m)
 	m1, m2 := nl+1, right.m
 	for i := 0; i < m1; i++ {
 		copy(vin[i*m:i*m+m1], left.vt[i*m1:(i+1)*m1])
+		vmask[i] = partLeft
 	}
 	for i := 0; i < m2; i++ {
 		copy(vin[(m1+i)*m+m1:(m1+i)*m+m], right.vt[i*m2:(i+1)*m2])
+		vmask[m1+i] = partRight
+	}
+	rotV := func(a, b int, c, s float64) {
+		rotRows(vin, m, a, b, c, s)
+		vmask[a] |= vmask[b]
+		vmask[b] = vmask[a]
 	}
 	// z = B[nl, :] VTin^T.
-	z := make([]float64, m)
+	z := sc.floats(m)
 	for c := 0; c < m1; c++ {
 		z[c] = alpha * left.vt[c*m1+nl]
 	}
@@ -194,8 +243,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	// Combine the two null columns (nl and m-1) into column nl.
 	if sqre == 1 {
 		if r := math.Hypot(z[nl], z[m-1]); r != 0 {
-			c, s := z[nl]/r, z[m-1]/r
-			rotRows(vin, m, nl, m-1, c, s)
+			rotV(nl, m-1, z[nl]/r, z[m-1]/r)
 			z[nl], z[m-1] = r, 0
 		}
 	}
@@ -217,7 +265,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 		ents = append(ents, entry{right.s[i] / scale, z[m1+i], nl + 1 + i, m1 + i})
 	}
 	rest := ents[1:]
-	sort.SliceStable(rest, func(a, b int) bool { return rest[a].d < rest[b].d })
+	slices.SortStableFunc(rest, func(a, b entry) int { return cmp.Compare(a.d, b.d) })
 
 	eps := 0x1p-53
 	tol := math.Max(math.Abs(alpha), math.Abs(beta))
@@ -235,8 +283,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 			e0 := &kept[0]
 			r := math.Hypot(e0.z, en.z)
 			if r != 0 {
-				c, s := e0.z/r, en.z/r
-				rotRows(vin, m, e0.vrow, en.vrow, c, s)
+				rotV(e0.vrow, en.vrow, e0.z/r, en.z/r)
 				e0.z = r
 			}
 			en.d, en.z = 0, 0
@@ -252,7 +299,9 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 				// The same rotation of the two Uin columns and VTin rows
 				// leaves d I unchanged and takes (z_last, z_en) to (0, r).
 				rotCols(uin, n, n, last.urow, en.urow, c, -s)
-				rotRows(vin, m, last.vrow, en.vrow, c, -s)
+				umask[last.urow] |= umask[en.urow]
+				umask[en.urow] = umask[last.urow]
+				rotV(last.vrow, en.vrow, c, -s)
 				en.z = r
 				ld := *last
 				ld.z = 0
@@ -269,18 +318,18 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 
 	// Secular equation.
 	K := len(kept)
-	dk := make([]float64, K)
-	zk := make([]float64, K)
+	dk := sc.floats(K)
+	zk := sc.floats(K)
 	for i, en := range kept {
 		dk[i], zk[i] = en.d, en.z
 	}
-	sig := make([]float64, K)
-	diff := make([]float64, K*K) // diff[i*K+j] = d_j - sigma_i
-	sum := make([]float64, K*K)  // d_j + sigma_i
-	secularRoots(dk, zk, sig, diff, sum)
+	sig := sc.floats(K)
+	diff := sc.floats(K * K) // diff[i*K+j] = d_j - sigma_i
+	sum := sc.floats(K * K)  // d_j + sigma_i
+	secularRoots(dk, zk, sig, diff, sum, sc)
 
 	// Recompute z from the roots (Gu and Eisenstat).
-	zh := make([]float64, K)
+	zh := sc.floats(K)
 	for j := 0; j < K; j++ {
 		// sigma_{K-1}^2 - d_j^2 = -(d_j - s)(d_j + s)
 		p := -diff[(K-1)*K+j] * sum[(K-1)*K+j]
@@ -306,8 +355,8 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	for i, en := range defl {
 		vals = append(vals, val{en.d, -1, i})
 	}
-	sort.SliceStable(vals, func(a, b int) bool { return vals[a].s > vals[b].s })
-	out := bdsvd{n: n, m: m, s: make([]float64, n)}
+	slices.SortStableFunc(vals, func(a, b val) int { return cmp.Compare(b.s, a.s) })
+	out := bdsvd{n: n, m: m, s: sc.floats(n)}
 	for i, v := range vals {
 		out.s[i] = v.s * scale
 	}
@@ -317,7 +366,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	}
 
 	// Secular vectors of the roots among the first k values: columns of
-	// us (K×nr) and vs (K×nr), nr roots.
+	// us (K×nroot) and vs (K×nroot).
 	var roots []int // position in the output of each computed root
 	for i := 0; i < k; i++ {
 		if vals[i].root >= 0 {
@@ -325,8 +374,8 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 		}
 	}
 	nroot := len(roots)
-	us := make([]float64, K*nroot)
-	vs := make([]float64, K*nroot)
+	us := sc.floats(K * nroot)
+	vs := sc.floats(K * nroot)
 	for c, pos := range roots {
 		i := vals[pos].root
 		var nu, nv float64
@@ -347,36 +396,74 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 		}
 	}
 
-	// U[:, roots] = Uin[:, kept urows] us; VT[roots, :] = vs^T VTin[kept vrows, :].
-	g := blas64.Implementation()
-	ug := make([]float64, n*K)
-	for i := 0; i < n; i++ {
-		for j, en := range kept {
-			ug[i*K+j] = uin[i*n+en.urow]
-		}
-	}
-	vg := make([]float64, K*m)
-	for j, en := range kept {
-		copy(vg[j*m:(j+1)*m], vin[en.vrow*m:(en.vrow+1)*m])
-	}
-	ur := make([]float64, n*nroot)
-	vr := make([]float64, nroot*m)
+	// U[:, roots] = Uin[:, kept urows] us and VT[roots, :] = vs^T VTin[kept
+	// vrows, :], by blocks of rows of U (top, middle, bottom) and of
+	// columns of VT (left, right), each over the kept entries that are
+	// nonzero there.
+	ur := sc.floats(n * nroot)
+	vr := sc.floats(nroot * m)
 	if nroot > 0 {
-		g.Dgemm(blas.NoTrans, blas.NoTrans, n, nroot, K, 1, ug, K, us, nroot, 0, ur, nroot)
-		vst := make([]float64, nroot*K) // vs^T
-		for j := 0; j < K; j++ {
-			for c := 0; c < nroot; c++ {
-				vst[c*K+j] = vs[j*nroot+c]
+		g := blas64.Implementation()
+		sel := make([]int, 0, K)
+		pick := func(mask []uint8, rowOf func(entry) int, part uint8) []int {
+			sel = sel[:0]
+			for j, en := range kept {
+				if mask[rowOf(en)]&part != 0 {
+					sel = append(sel, j)
+				}
 			}
+			return sel
 		}
-		g.Dgemm(blas.NoTrans, blas.NoTrans, nroot, m, K, 1, vst, K, vg, m, 0, vr, m)
+		urowOf := func(en entry) int { return en.urow }
+		vrowOf := func(en entry) int { return en.vrow }
+		// rows [r0, r1) of U from the kept columns in part
+		uBlock := func(r0, r1 int, part uint8) {
+			J := pick(umask, urowOf, part)
+			nj, rows := len(J), r1-r0
+			if nj == 0 || rows == 0 {
+				return
+			}
+			a := sc.floats(rows * nj)
+			b := sc.floats(nj * nroot)
+			for i := 0; i < rows; i++ {
+				for jj, j := range J {
+					a[i*nj+jj] = uin[(r0+i)*n+kept[j].urow]
+				}
+			}
+			for jj, j := range J {
+				copy(b[jj*nroot:(jj+1)*nroot], us[j*nroot:(j+1)*nroot])
+			}
+			g.Dgemm(blas.NoTrans, blas.NoTrans, rows, nroot, nj, 1, a, nj, b, nroot, 0, ur[r0*nroot:], nroot)
+		}
+		uBlock(0, nl, partTop)
+		uBlock(nl, nl+1, partMiddle)
+		uBlock(nl+1, n, partBottom)
+		// columns [c0, c1) of VT from the kept rows in part
+		vBlock := func(c0, c1 int, part uint8) {
+			J := pick(vmask, vrowOf, part)
+			nj, cols := len(J), c1-c0
+			if nj == 0 || cols == 0 {
+				return
+			}
+			a := sc.floats(nroot * nj) // vs^T, chosen columns
+			b := sc.floats(nj * cols)
+			for jj, j := range J {
+				for c := 0; c < nroot; c++ {
+					a[c*nj+jj] = vs[j*nroot+c]
+				}
+				copy(b[jj*cols:(jj+1)*cols], vin[kept[j].vrow*m+c0:kept[j].vrow*m+c1])
+			}
+			g.Dgemm(blas.NoTrans, blas.NoTrans, nroot, cols, nj, 1, a, nj, b, cols, 0, vr[c0:], m)
+		}
+		vBlock(0, m1, partLeft)
+		vBlock(m1, m, partRight)
 	}
 	rows := k
 	if decide == nil && sqre == 1 {
 		rows = m
 	}
-	out.u = make([]float64, n*k)
-	out.vt = make([]float64, rows*m)
+	out.u = sc.floats(n * k)
+	out.vt = sc.floats(rows * m)
 	c := 0
 	for pos := 0; pos < k; pos++ {
 		v := vals[pos]
@@ -430,16 +517,16 @@ func rotCols(x []float64, rows, cols, a, b int, c, s float64) {
 // so that d_j^2 - s^2 = (d_j - d_o)(d_j + d_o) - tau keeps full relative
 // accuracy near the pole; the iteration models the poles left and right of
 // the root by one pole each and is safeguarded by bisection.
-func secularRoots(d, z, sig, diff, sum []float64) {
+func secularRoots(d, z, sig, diff, sum []float64, sc *scratch) {
 	K := len(d)
 	eps := 0x1p-53
-	zz := make([]float64, K)
+	zz := sc.floats(K)
 	var znorm2 float64
 	for j := range z {
 		zz[j] = z[j] * z[j]
 		znorm2 += zz[j]
 	}
-	delta := make([]float64, K)
+	delta := sc.floats(K)
 	// f evaluates the secular function at tau (origin o) and returns
 	// psi (poles j <= i), phi (poles j > i), their derivatives and a bound
 	// on the rounding error.

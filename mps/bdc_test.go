@@ -18,7 +18,7 @@ import (
 func checkBidiagSVD(t *testing.T, d, e []float64, tol float64) {
 	t.Helper()
 	n := len(d)
-	s, ut, vt, k := bdsdc(n, d, e, nil)
+	s, ut, vt, k := bdsdc(n, d, e, nil, getScratch())
 	if k != n {
 		t.Fatalf("k = %d", k)
 	}

@@ -10,29 +10,38 @@ const reflectorBlock = 32
 
 // applyReflectors sets c := H_0 H_1 ... H_{nref-1} c for the rows×k complex
 // matrix c (split, row-major), where H_j = I - tau_j v_j v_j^H acts on rows
-// off+j..rows-1 with v_j = (1, x_j) and x_j[i] = (vr, vi)[at(j, i)] for
-// i = 0..rows-off-j-2. The reflectors are applied nb at a time in the
-// compact WY form H_j...H_{j+nb-1} = I - V T V^H (LAPACK's zlarft and
-// zlarfb), so that nearly all the work is in matrix products.
-func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int) int, tau []complex128, cr, ci []float64) {
+// off+j..rows-1 with v_j = (1, x_j) and x_j[i] = (vr, vi)[start + j*step +
+// i*stride] for i = 0..rows-off-j-2. The reflectors are applied nb at a
+// time in the compact WY form H_j...H_{j+nb-1} = I - V T V^H (LAPACK's
+// zlarft and zlarfb), so that nearly all the work is in matrix products,
+// and each complex product takes three real ones (Gauss's method) instead
+// of four. Workspace comes from sc.
+func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stride int, tau []complex128, cr, ci []float64, sc *scratch) {
 	if nref <= 0 || k == 0 {
 		return
 	}
 	g := blas64.Implementation()
 	nb := min(reflectorBlock, nref)
+	lmax := rows - off
 	var (
-		bvr = make([]float64, (rows-off)*nb) // V of a block, L×nb row-major
-		bvi = make([]float64, (rows-off)*nb)
-		btr = make([]float64, (rows-off)*nb) // V^T, nb×L row-major
-		bti = make([]float64, (rows-off)*nb)
-		tr  = make([]float64, nb*nb) // T, upper triangular
-		ti  = make([]float64, nb*nb)
-		wr  = make([]float64, nb*k)
-		wi  = make([]float64, nb*k)
-		xr  = make([]float64, nb*k)
-		xi  = make([]float64, nb*k)
-		sr  = make([]float64, nb)
-		si  = make([]float64, nb)
+		bvr = sc.floats(lmax * nb) // V of a block, L×nb row-major
+		bvi = sc.floats(lmax * nb)
+		bvs = sc.floats(lmax * nb) // Vr + Vi
+		btr = sc.floats(lmax * nb) // V^T, nb×L row-major
+		bti = sc.floats(lmax * nb)
+		bts = sc.floats(lmax * nb) // Vr^T + Vi^T
+		tr  = sc.floats(nb * nb)   // T, upper triangular
+		ti  = sc.floats(nb * nb)
+		p1  = sc.floats(lmax * k) // products of a real GEMM
+		p2  = sc.floats(lmax * k)
+		w1  = sc.floats(nb * k)
+		w2  = sc.floats(nb * k)
+		w3  = sc.floats(nb * k)
+		xr  = sc.floats(nb * k)
+		xi  = sc.floats(nb * k)
+		xs  = sc.floats(nb * k)
+		sr  = sc.floats(nb)
+		si  = sc.floats(nb)
 	)
 	last := (nref - 1) / nb * nb
 	for j0 := last; j0 >= 0; j0 -= nb {
@@ -44,9 +53,10 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int)
 		clear(vI)
 		for c := 0; c < b; c++ {
 			vR[c*b+c] = 1
+			p := start + (j0+c)*step
 			for i := c + 1; i < L; i++ {
-				p := at(j0+c, i-c-1)
 				vR[i*b+c], vI[i*b+c] = vr[p], vi[p]
+				p += stride
 			}
 		}
 		// T: T[c][c] = tau_c; T[:c, c] = -tau_c T[:c, :c] (V[:, :c]^H v_c).
@@ -82,23 +92,35 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int)
 				tR[p*b+c], tI[p*b+c] = ar, ai
 			}
 		}
-		// W = V^H C (b×k): real part Vr^T Cr + Vi^T Ci, imaginary Vr^T Ci - Vi^T Cr.
-		// (V^T is formed explicitly: gonum's product with a transposed
-		// operand is slower.)
-		cR, cI := cr[r0*k:rows*k], ci[r0*k:rows*k]
-		WR, WI := wr[:b*k], wi[:b*k]
-		vtR, vtI := btr[:L*b], bti[:L*b]
+		// V^T and the sums (gonum's product with a transposed operand is
+		// slower than forming the transpose).
+		vS := bvs[:L*b]
+		vtR, vtI, vtS := btr[:L*b], bti[:L*b], bts[:L*b]
 		for i := 0; i < L; i++ {
 			for c := 0; c < b; c++ {
-				vtR[c*L+i], vtI[c*L+i] = vR[i*b+c], vI[i*b+c]
+				x, y := vR[i*b+c], vI[i*b+c]
+				vS[i*b+c] = x + y
+				vtR[c*L+i], vtI[c*L+i], vtS[c*L+i] = x, y, x+y
 			}
 		}
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtR, L, cR, k, 0, WR, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtI, L, cI, k, 1, WR, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtR, L, cI, k, 0, WI, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, -1, vtI, L, cR, k, 1, WI, k)
-		// X = T W (T upper triangular).
-		XR, XI := xr[:b*k], xi[:b*k]
+		// W = V^H C (b×k) = (Vr^T - i Vi^T)(Cr + i Ci): with P1 = Vr^T Cr,
+		// P2 = Vi^T Ci, P3 = (Vr + Vi)^T (Cr - Ci), W = P1 + P2 + i (P1 -
+		// P2 - P3).
+		cR, cI := cr[r0*k:rows*k], ci[r0*k:rows*k]
+		dif := p1[:L*k]
+		for i := range dif {
+			dif[i] = cR[i] - cI[i]
+		}
+		W1, W2, W3 := w1[:b*k], w2[:b*k], w3[:b*k]
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtR, L, cR, k, 0, W1, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtI, L, cI, k, 0, W2, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtS, L, dif, k, 0, W3, k)
+		for i := range W1 {
+			x, y := W1[i], W2[i]
+			W1[i], W2[i] = x+y, x-y-W3[i] // Wr, Wi
+		}
+		// X = T W (T upper triangular), and Xr + Xi.
+		XR, XI, XS := xr[:b*k], xi[:b*k], xs[:b*k]
 		for p := 0; p < b; p++ {
 			xrow, xirow := XR[p*k:(p+1)*k], XI[p*k:(p+1)*k]
 			clear(xrow)
@@ -108,7 +130,8 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int)
 				if a == 0 && bb == 0 {
 					continue
 				}
-				wrow, wirow := WR[q*k:(q+1)*k], WI[q*k:(q+1)*k]
+				wrow, wirow := W1[q*k:(q+1)*k], W2[q*k:(q+1)*k]
+				wirow = wirow[:len(wrow)]
 				for j := range xrow {
 					x, y := wrow[j], wirow[j]
 					xrow[j] += a*x - bb*y
@@ -116,10 +139,21 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, at func(j, i int)
 				}
 			}
 		}
-		// C -= V X: real Vr Xr - Vi Xi, imaginary Vr Xi + Vi Xr.
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, -1, vR, b, XR, k, 1, cR, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, 1, vI, b, XI, k, 1, cR, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, -1, vR, b, XI, k, 1, cI, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, -1, vI, b, XR, k, 1, cI, k)
+		for i := range XS {
+			XS[i] = XR[i] + XI[i]
+		}
+		// C -= V X: with P1 = Vr Xr, P2 = Vi Xi, P3 = (Vr + Vi)(Xr + Xi),
+		// V X = P1 - P2 + i (P3 - P1 - P2).
+		P1, P2 := p1[:L*k], p2[:L*k]
+		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, 1, vR, b, XR, k, 0, P1, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, 1, vI, b, XI, k, 0, P2, k)
+		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, -1, vS, b, XS, k, 1, cI, k)
+		cR, cI = cR[:len(P1)], cI[:len(P1)]
+		P2 = P2[:len(P1)]
+		for i, x := range P1 {
+			y := P2[i]
+			cR[i] += y - x
+			cI[i] += x + y
+		}
 	}
 }

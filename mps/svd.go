@@ -32,6 +32,8 @@ func svdTrunc(m, n int, a []complex128, decide func(s []float64) int) (u []compl
 		return make([]complex128, 0), make([]float64, 0), make([]complex128, 0)
 	}
 	var w svdWork
+	w.sc = getScratch()
+	defer putScratch(w.sc)
 	if m >= n {
 		// column-major copy of a
 		w.load(m, n, func(i, j int) complex128 { return a[i*n+j] })
@@ -86,12 +88,14 @@ type svdWork struct {
 	k      int // number of triplets formed
 	ur, ui []float64
 	vr, vi []float64
+
+	sc *scratch // workspace of every slice above
 }
 
 func (w *svdWork) load(m, n int, at func(i, j int) complex128) {
 	w.m, w.n = m, n
-	w.ar = make([]float64, m*n)
-	w.ai = make([]float64, m*n)
+	w.ar = w.sc.floats(m * n)
+	w.ai = w.sc.floats(m * n)
 	amax := 0.0
 	for j := 0; j < n; j++ {
 		for i := 0; i < m; i++ {
@@ -124,17 +128,22 @@ func (w *svdWork) prescale(amax float64) {
 	}
 }
 
-// parallelMinN is the smallest n for which run splits its work across
-// goroutines.
+// parallelMinN is the smallest n for which the bidiagonalisation splits its
+// work across goroutines.
 const parallelMinN = 96
+
+// parallelApplyMinN is the smallest n for which the two back-transformations
+// (U and V) run on separate goroutines.
+const parallelApplyMinN = 32
 
 // run computes the SVD. decide (nil: keep all n) picks from the singular
 // values how many leading triplets to form; only those columns of U and V
 // are computed.
 func (w *svdWork) run(decide func(s []float64) int) {
 	m, n := w.m, w.n
-	w.d = make([]float64, n)
-	w.e = make([]float64, n)
+	sc := w.sc
+	w.d = sc.floats(n)
+	w.e = sc.floats(n)
 	w.tq = make([]complex128, n)
 	w.tp = make([]complex128, n)
 	bidiag(m, n, w.ar, w.ai, w.d, w.e, w.tq, w.tp)
@@ -158,36 +167,43 @@ func (w *svdWork) run(decide func(s []float64) int) {
 	}
 	var ubt, vbt []float64 // Ub^T and Vb^T, first k rows, row-major
 	var k int
-	w.s, ubt, vbt, k = bdsdc(n, w.d, w.e, dec)
-	w.s = unscale(w.s)
+	var s []float64
+	s, ubt, vbt, k = bdsdc(n, w.d, w.e, dec, sc)
+	w.s = append([]float64(nil), unscale(s)...)
 	w.k = k
 
 	// U = Q Ub[:, :k] and V = P Vb[:, :k], applying the reflectors of the
 	// bidiagonalisation to the real singular vectors (row-major results).
-	w.ur, w.ui = make([]float64, m*k), make([]float64, m*k)
-	w.vr, w.vi = make([]float64, n*k), make([]float64, n*k)
+	w.ur, w.ui = sc.floats(m*k), sc.floats(m*k)
+	w.vr, w.vi = sc.floats(n*k), sc.floats(n*k)
 	for c := 0; c < k; c++ {
 		for i := 0; i < n; i++ {
 			w.ur[i*k+c] = ubt[c*n+i]
 			w.vr[i*k+c] = vbt[c*n+i]
 		}
 	}
-	applyQ := func() {
-		applyReflectors(m, k, n, 0, w.ar, w.ai, func(j, i int) int { return j*m + j + 1 + i }, w.tq, w.ur, w.ui)
+	// Q's reflector j is column j below the diagonal; P's is row j right of
+	// the superdiagonal.
+	applyQ := func(sc *scratch) {
+		applyReflectors(m, k, n, 0, w.ar, w.ai, 1, m+1, 1, w.tq, w.ur, w.ui, sc)
 	}
-	applyP := func() {
-		applyReflectors(n, k, n-1, 1, w.ar, w.ai, func(j, i int) int { return (j+2+i)*m + j }, w.tp, w.vr, w.vi)
+	applyP := func(sc *scratch) {
+		applyReflectors(n, k, n-1, 1, w.ar, w.ai, 2*m, m+1, m, w.tp, w.vr, w.vi, sc)
 	}
-	if n < parallelMinN || runtime.GOMAXPROCS(0) == 1 {
-		applyQ()
-		applyP()
+	if n < parallelApplyMinN || runtime.GOMAXPROCS(0) == 1 {
+		applyQ(sc)
+		applyP(sc)
 		return
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); applyP() }()
-	applyQ()
-	wg.Wait()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		psc := getScratch()
+		defer putScratch(psc)
+		applyP(psc)
+	}()
+	applyQ(sc)
+	<-done
 }
 
 // larfg generates an elementary reflector H = I - tau v v^H with v[0] = 1
