@@ -26,9 +26,14 @@ import (
 // RunSpec is everything that defines a training run; model.json keeps it
 // under "settings" so that a run can be resumed or repeated.
 type RunSpec struct {
-	Data    string `json:"data"`              // dataset specification (ParseDataset)
-	Ansatz  string `json:"ansatz,omitempty"`  // ansatz specification (ParseAnsatz), as given
-	Circuit string `json:"circuit,omitempty"` // or an OpenQASM file whose inputs are the parameters
+	Data string `json:"data"` // dataset specification (dataset.ParseDataset)
+	// TestFraction is the share of the data points held out as a test set
+	// (dataset.Load); 0: none.
+	TestFraction float64 `json:"test_fraction,omitempty"`
+	// SplitSeed seeds the choice of the test set.
+	SplitSeed uint64 `json:"split_seed,omitempty"`
+	Ansatz    string `json:"ansatz,omitempty"`  // ansatz specification (ParseAnsatz), as given
+	Circuit   string `json:"circuit,omitempty"` // or an OpenQASM file whose inputs are the parameters
 	// Model names a model of a registered builder instead of a circuit
 	// (RegisterBuilder), as in mps:16.
 	Model     string    `json:"model,omitempty"`
@@ -59,7 +64,7 @@ func DefaultRunSpec() RunSpec {
 		Data: "bas:2x3", Ansatz: "qcbm:7", Engine: StateVector.Name(),
 		Loss: dataset.LossMMD, Sigmas: []float64{0.5, 1, 2, 4}, Grad: GradShift,
 		Optimizer: OptAdam, LR: 0.1, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8,
-		Steps: 500, Seed: 1, CheckpointEvery: 10,
+		Steps: 500, Seed: 1, SplitSeed: 1, CheckpointEvery: 10,
 	}
 }
 
@@ -132,9 +137,11 @@ func (s *RunSpec) Validate() error {
 // data, the settings, the training state and the final metrics) and
 // history.csv (one row per step).
 type Run struct {
-	Dir     string
-	Spec    RunSpec
-	Data    *dataset.Dataset
+	Dir  string
+	Spec RunSpec
+	Data *dataset.Dataset
+	// Test is the held-out data (nil without a test fraction).
+	Test    *dataset.Dataset
 	Model   model.Model
 	State   TrainState
 	History []Record
@@ -191,7 +198,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	if _, err := os.Stat(filepath.Join(dir, ModelFileName)); err == nil {
 		return nil, fmt.Errorf("%s already holds a run; continue it with --resume %s or choose another --out", dir, dir)
 	}
-	data, err := dataset.ParseDataset(spec.Data)
+	data, test, err := dataset.Load(spec.Data, spec.TestFraction, spec.SplitSeed)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +210,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 		if err != nil {
 			return nil, err
 		}
-		return startRun(dir, spec, data, m, program, nil)
+		return startRun(dir, spec, data, test, m, program, nil)
 	}
 	eng, err := EngineByName(spec.Engine)
 	if err != nil {
@@ -239,12 +246,12 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	} else {
 		m.RandomizeParams(spec.Seed)
 	}
-	return startRun(dir, spec, data, m, program, warnings)
+	return startRun(dir, spec, data, test, m, program, warnings)
 }
 
 // startRun checks the configuration and writes the initial checkpoint.
-func startRun(dir string, spec RunSpec, data *dataset.Dataset, m model.Model, program string, warnings []string) (*Run, error) {
-	r := &Run{Dir: dir, Spec: spec, Data: data, Model: m, Program: program, Warnings: warnings}
+func startRun(dir string, spec RunSpec, data, test *dataset.Dataset, m model.Model, program string, warnings []string) (*Run, error) {
+	r := &Run{Dir: dir, Spec: spec, Data: data, Test: test, Model: m, Program: program, Warnings: warnings}
 	// Check the whole configuration before writing anything.
 	if _, err := m.Objective(data, spec.TrainConfig(0).ObjectiveConfig); err != nil {
 		return nil, err
@@ -298,14 +305,14 @@ func OpenRun(dir string) (*Run, error) {
 	if mf.Settings == nil || mf.Data == nil || mf.Train == nil {
 		return nil, fmt.Errorf("%s: not a training run (no settings, data or training state)", filepath.Join(dir, ModelFileName))
 	}
-	data, err := dataset.ParseDataset(mf.Data.Spec)
+	data, test, err := dataset.Load(mf.Data.Spec, mf.Settings.TestFraction, mf.Settings.SplitSeed)
 	if err != nil {
 		return nil, fmt.Errorf("the run's data: %w", err)
 	}
 	if data.Digest != mf.Data.Digest {
 		return nil, fmt.Errorf("the data file %s changed since the run started (its SHA-256 differs); restore it to resume", strings.TrimPrefix(mf.Data.Spec, "file:"))
 	}
-	r := &Run{Dir: dir, Spec: *mf.Settings, Data: data, Model: m, State: *mf.Train, Metrics: mf.Metrics}
+	r := &Run{Dir: dir, Spec: *mf.Settings, Data: data, Test: test, Model: m, State: *mf.Train, Metrics: mf.Metrics}
 	if v, ok := mf.Versions["born"]; ok {
 		r.Program = v
 	}
@@ -333,7 +340,7 @@ func OpenRun(dir string) (*Run, error) {
 // Train trains the run to Spec.Steps, checkpointing into Dir; onRecord (may
 // be nil) sees every history row. See Trainer.Run for the errors.
 func (r *Run) Train(ctx context.Context, workers int, onRecord func(Record)) error {
-	t := &Trainer{Model: r.Model, Data: r.Data, Config: r.Spec.TrainConfig(workers), State: r.State, History: r.History, OnRecord: onRecord}
+	t := &Trainer{Model: r.Model, Data: r.Data, Test: r.Test, Config: r.Spec.TrainConfig(workers), State: r.State, History: r.History, OnRecord: onRecord}
 	t.OnCheckpoint = func() error {
 		r.State, r.History = t.State, t.History
 		return r.Save()
@@ -350,6 +357,13 @@ func (r *Run) Train(ctx context.Context, workers int, onRecord func(Record)) err
 	if r.Metrics, err = model.Evaluate(r.Model, r.Data, k); err != nil {
 		return err
 	}
+	if r.Test != nil {
+		v, err := model.NLL(r.Model, r.Test)
+		if err != nil {
+			return err
+		}
+		r.Metrics.TestNLL = &v
+	}
 	return r.Save()
 }
 
@@ -361,7 +375,7 @@ func (r *Run) Save() error {
 		return err
 	}
 	spec, st := r.Spec, r.State
-	mf.Settings, mf.Train, mf.Data, mf.Metrics = &spec, &st, r.Data.Info(), r.Metrics
+	mf.Settings, mf.Train, mf.Data, mf.Metrics = &spec, &st, r.Data.Info(r.Test), r.Metrics
 	mf.Versions = Versions(r.Program)
 	return WriteModelDir(r.Dir, mf, r.History)
 }
@@ -391,13 +405,15 @@ func WriteFileAtomic(path string, write func(io.Writer) error) error {
 	return atomicfile.Write(path, write)
 }
 
-// historyHeader is the header of history.csv.
-var historyHeader = []string{"step", "loss", "kl", "valid_mass", "wall_seconds"}
+// historyHeader is the header of history.csv; files without its last
+// column (test_nll) read too.
+var historyHeader = []string{"step", "loss", "kl", "valid_mass", "wall_seconds", "test_nll"}
 
 // WriteHistory writes a history as CSV with the columns step, loss, kl,
 // valid_mass (the model's mass on the data's support: the valid patterns
-// for bas) and wall_seconds. Numbers are written so that they read back
-// exactly.
+// for bas), wall_seconds and test_nll (the NLL on the test data). A metric
+// not measured (KL and valid mass above 24 bits, test_nll without a test
+// set) is NaN. Numbers are written so that they read back exactly.
 func WriteHistory(w io.Writer, h []Record) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(historyHeader); err != nil {
@@ -405,7 +421,7 @@ func WriteHistory(w io.Writer, h []Record) error {
 	}
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, r := range h {
-		if err := cw.Write([]string{strconv.Itoa(r.Step), f(r.Loss), f(r.KL), f(r.ValidMass), f(r.Wall)}); err != nil {
+		if err := cw.Write([]string{strconv.Itoa(r.Step), f(r.Loss), f(r.KL), f(r.ValidMass), f(r.Wall), f(r.TestNLL)}); err != nil {
 			return err
 		}
 	}
@@ -420,17 +436,18 @@ func ReadHistory(rd io.Reader) ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(historyHeader, ",") {
+	old := historyHeader[:len(historyHeader)-1]
+	if len(rows) == 0 || (strings.Join(rows[0], ",") != strings.Join(historyHeader, ",") && strings.Join(rows[0], ",") != strings.Join(old, ",")) {
 		return nil, errors.New("not a training history: the header must be " + strings.Join(historyHeader, ","))
 	}
 	var out []Record
 	for i, row := range rows[1:] {
-		var r Record
+		r := Record{TestNLL: math.NaN()}
 		var err error
 		if r.Step, err = strconv.Atoi(row[0]); err != nil {
 			return nil, fmt.Errorf("line %d: %v", i+2, err)
 		}
-		vals := []*float64{&r.Loss, &r.KL, &r.ValidMass, &r.Wall}
+		vals := []*float64{&r.Loss, &r.KL, &r.ValidMass, &r.Wall, &r.TestNLL}[:len(row)-1]
 		for j, p := range vals {
 			if *p, err = strconv.ParseFloat(row[j+1], 64); err != nil {
 				return nil, fmt.Errorf("line %d: %v", i+2, err)

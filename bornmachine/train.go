@@ -103,6 +103,10 @@ type Record struct {
 	KL        float64 // KL(data || model)
 	ValidMass float64 // model mass on the data's support
 	Wall      float64 // seconds of training when the row was taken
+	// TestNLL is the NLL on the test data (NaN without a test set).
+	// Above dataset.MaxExactBits bits KL and ValidMass are NaN: they need
+	// the full distribution.
+	TestNLL float64
 }
 
 // TrainState is the optimizer's state between steps: with the model's
@@ -140,11 +144,17 @@ func (e *NonFiniteError) Error() string {
 // with Adam, reaches bit for bit the parameters an uninterrupted run
 // reaches (L-BFGS restarts its curvature memory at a resume).
 type Trainer struct {
-	Model   model.Model
-	Data    *dataset.Dataset
-	Config  TrainConfig
-	State   TrainState
-	History []Record
+	Model model.Model
+	Data  *dataset.Dataset
+	// Test, if not nil, is held-out data whose NLL the history records
+	// (Record.TestNLL) every TestEvery steps (0 or 1: every row) and at the
+	// last step; other rows hold NaN. A larger TestEvery saves time where
+	// the NLL is dear (an RBM whose ln Z is an AIS estimate).
+	Test      *dataset.Dataset
+	TestEvery int
+	Config    TrainConfig
+	State     TrainState
+	History   []Record
 	// OnRecord, if set, is called with every new history row.
 	OnRecord func(Record)
 	// OnCheckpoint, if set, is called every Config.CheckpointEvery steps,
@@ -187,24 +197,44 @@ func (t *Trainer) interrupt() error {
 	return fmt.Errorf("%w at step %d", ErrInterrupted, t.State.Step)
 }
 
+// testDue reports whether the row of step records the test NLL.
+func (t *Trainer) testDue(step int) bool {
+	return t.Test != nil && (t.TestEvery <= 1 || step%t.TestEvery == 0 || step >= t.Config.Steps)
+}
+
 // record appends the row for step from an evaluation at theta (nil: the
 // model's current parameters).
 func (t *Trainer) record(step int, theta []float64, ev model.Evaluation) error {
-	r := Record{Step: step, Loss: ev.Loss, Wall: t.wall()}
+	r := Record{Step: step, Loss: ev.Loss, Wall: t.wall(), TestNLL: math.NaN()}
 	p := ev.Probs
-	if p != nil {
+	switch {
+	case p != nil:
 		r.KL, r.ValidMass = dataset.KLDivergence(t.Data, p), dataset.ValidMass(t.Data, p)
-	} else {
+		if t.testDue(step) {
+			r.TestNLL = dataset.NLL(t.Test, p)
+		}
+	default:
 		if theta != nil {
 			if err := t.Model.SetParams(theta); err != nil {
 				return err
 			}
 		}
-		m, err := model.Evaluate(t.Model, t.Data, nil)
-		if err != nil {
-			return err
+		if t.Data.Bits > dataset.MaxExactBits {
+			r.KL, r.ValidMass = math.NaN(), math.NaN()
+		} else {
+			m, err := model.Evaluate(t.Model, t.Data, nil)
+			if err != nil {
+				return err
+			}
+			r.KL, r.ValidMass = m.KL, m.ValidMass
 		}
-		r.KL, r.ValidMass = m.KL, m.ValidMass
+		if t.testDue(step) {
+			v, err := model.NLL(t.Model, t.Test)
+			if err != nil {
+				return err
+			}
+			r.TestNLL = v
+		}
 	}
 	// Drop rows a resumed run recomputes.
 	for len(t.History) > 0 && t.History[len(t.History)-1].Step >= step {

@@ -306,7 +306,7 @@ func TestRunErrors(t *testing.T) {
 		edit func(*RunSpec)
 		want string
 	}{
-		{func(s *RunSpec) { s.Data = "digits" }, "unknown dataset"},
+		{func(s *RunSpec) { s.Data = "mnist" }, "unknown dataset"},
 		{func(s *RunSpec) { s.Data = "file:" + mixed }, "mixed.txt:3: bitstring \"011\" has 3 bits"},
 		{func(s *RunSpec) { s.Sigmas = nil }, "--sigmas is empty"},
 		{func(s *RunSpec) { s.Sigmas = []float64{1, -2} }, "-2 is not a finite positive"},

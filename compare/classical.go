@@ -35,9 +35,10 @@ type ClassicalResult struct {
 
 // TrainClassical builds the classical baseline named by spec
 // (classical.ParseSpec), initialises it and trains it on data with Adam
-// through bornmachine.Trainer. ctx can stop training early (the error then
+// through bornmachine.Trainer; the history records the NLL of test (nil:
+// none). ctx can stop training early (the error then
 // wraps bornmachine.ErrInterrupted).
-func TrainClassical(ctx context.Context, spec string, data *dataset.Dataset, set classical.Settings) (*ClassicalResult, error) {
+func TrainClassical(ctx context.Context, spec string, data, test *dataset.Dataset, set classical.Settings) (*ClassicalResult, error) {
 	sp, err := classical.ParseSpec(spec)
 	if err != nil {
 		return nil, err
@@ -64,7 +65,11 @@ func TrainClassical(ctx context.Context, spec string, data *dataset.Dataset, set
 			r.AIS = rbm.AISConfig{Chains: 50, Temps: 200, Seed: set.Seed, Workers: set.Workers}
 		}
 	}
-	tr := &bornmachine.Trainer{Model: m, Data: data, Config: cfg}
+	tr := &bornmachine.Trainer{Model: m, Data: data, Test: test, Config: cfg}
+	if res.Estimated {
+		// Every test NLL costs an AIS run: about 50 along the way.
+		tr.TestEvery = max(1, set.Steps/50)
+	}
 	start := time.Now()
 	if err := tr.Run(ctx); err != nil {
 		return nil, fmt.Errorf("%s: %w", sp, err)
@@ -81,8 +86,8 @@ func TrainClassical(ctx context.Context, spec string, data *dataset.Dataset, set
 	if res.Metrics, err = model.Evaluate(m, data, nil); err != nil {
 		return nil, err
 	}
-	if math.IsNaN(res.Metrics.KL) {
-		return nil, fmt.Errorf("%s: the trained model's KL is NaN", sp)
+	if math.IsNaN(res.Metrics.NLL) {
+		return nil, fmt.Errorf("%s: the trained model's NLL is NaN", sp)
 	}
 	return res, nil
 }

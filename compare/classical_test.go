@@ -37,7 +37,7 @@ func TestAnchorsBAS3x3(t *testing.T) {
 			sp, _ := classical.ParseSpec(tc.spec)
 			set := classical.DefaultSettings(sp.Kind)
 			set.Seed = seed
-			r, err := TrainClassical(context.Background(), tc.spec, data, set)
+			r, err := TrainClassical(context.Background(), tc.spec, data, nil, set)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,20 +94,20 @@ func TestTrainClassicalFallbackAndErrors(t *testing.T) {
 	data, _ := dataset.ParseDataset("bas:2x2")
 	set := classical.DefaultSettings("rbm")
 	set.Steps = 3
-	if _, err := TrainClassical(context.Background(), "rbm:0", data, set); err == nil {
+	if _, err := TrainClassical(context.Background(), "rbm:0", data, nil, set); err == nil {
 		t.Error("rbm:0: no error")
 	}
-	if _, err := TrainClassical(context.Background(), "rbm:4", nil, set); err == nil {
+	if _, err := TrainClassical(context.Background(), "rbm:4", nil, nil, set); err == nil {
 		t.Error("no data: no error")
 	}
 	bad := set
 	bad.LR = math.NaN()
-	if _, err := TrainClassical(context.Background(), "rbm:4", data, bad); err == nil || !strings.Contains(err.Error(), "lr") {
+	if _, err := TrainClassical(context.Background(), "rbm:4", data, nil, bad); err == nil || !strings.Contains(err.Error(), "lr") {
 		t.Errorf("NaN learning rate: error %v", err)
 	}
 	pcd := set
 	pcd.Grad = "pcd"
-	r, err := TrainClassical(context.Background(), "rbm:4", data, pcd)
+	r, err := TrainClassical(context.Background(), "rbm:4", data, nil, pcd)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,16 +122,16 @@ func TestTrainClassicalFallbackAndErrors(t *testing.T) {
 	wide := &dataset.Dataset{Spec: "wide", Bits: 26, States: []uint64{0, 1<<26 - 1}, Probs: []float64{0.5, 0.5}}
 	ws := set
 	ws.Steps, ws.AIS = 2, rbm.AISConfig{Chains: 20, Temps: 50, Seed: 1}
-	r, err = TrainClassical(context.Background(), "rbm:21", wide, ws)
+	r, err = TrainClassical(context.Background(), "rbm:21", wide, nil, ws)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Method != "pcd" || !strings.Contains(r.Note, "PCD") || !r.Estimated || math.IsNaN(r.Metrics.KL) {
-		t.Errorf("26x21 RBM: method %q, note %q, estimated %v, KL %v", r.Method, r.Note, r.Estimated, r.Metrics.KL)
+	if r.Method != "pcd" || !strings.Contains(r.Note, "PCD") || !r.Estimated || math.IsNaN(r.Metrics.NLL) || !math.IsNaN(r.Metrics.KL) {
+		t.Errorf("26x21 RBM: method %q, note %q, estimated %v, NLL %v, KL %v (skipped above 24 bits)", r.Method, r.Note, r.Estimated, r.Metrics.NLL, r.Metrics.KL)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := TrainClassical(ctx, "flow:4", data, classical.DefaultSettings("flow")); err == nil || !strings.Contains(err.Error(), "interrupted") {
+	if _, err := TrainClassical(ctx, "flow:4", data, nil, classical.DefaultSettings("flow")); err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Errorf("cancelled context: error %v", err)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"born/bornmachine"
 	"born/bornmachine/mpsbm"
 	"born/classical"
+	"born/classical/rbm"
 	"born/dataset"
 	"born/internal/atomicfile"
 	"born/internal/suggest"
@@ -35,6 +36,12 @@ import (
 type Config struct {
 	// Data is a dataset specification (dataset.ParseDataset).
 	Data string
+	// TestFraction is the share of the data points held out to measure
+	// every model's test NLL (dataset.Load); negative: the data's default
+	// (dataset.DefaultTestFraction: 0.2 for images, 0 otherwise).
+	TestFraction float64
+	// SplitSeed seeds the choice of the test set, the same for every model.
+	SplitSeed uint64
 	// Models are model specifications: qcbm:DEPTH[:pairs], hea:DEPTH,
 	// rbm:H, flow:H, or a kind registered with Register.
 	Models []string
@@ -80,7 +87,8 @@ type Family struct {
 	Name string
 	// Train trains the model spec names on data with seed, writing
 	// whatever it keeps into dir. steps > 0 overrides its default.
-	Train func(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
+	// test (nil: none) is held-out data whose NLL the history may record.
+	Train func(ctx context.Context, spec string, data, test *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 		dir string, program string, progress func(bornmachine.Record, int)) (*Trained, error)
 }
 
@@ -122,10 +130,13 @@ const QCBMSteps = 1000
 // trainQCBM trains a QCBM as `born train` does (Adam lr 0.1, MMD with the
 // given bandwidths) but with exact adjoint gradients, which equal the
 // parameter-shift ones to rounding and cost far less.
-func trainQCBM(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
+func trainQCBM(ctx context.Context, spec string, data, test *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	rs := bornmachine.DefaultRunSpec()
 	rs.Data, rs.Ansatz, rs.Seed, rs.Sigmas = data.Spec, spec, seed, sigmas
+	if test != nil {
+		rs.TestFraction, rs.SplitSeed = test.TestFraction, test.SplitSeed
+	}
 	rs.Grad = bornmachine.GradAdjoint
 	rs.Steps = QCBMSteps
 	if steps > 0 {
@@ -149,7 +160,7 @@ func trainQCBM(ctx context.Context, spec string, data *dataset.Dataset, seed uin
 		Method: rs.Grad, Saved: true}, nil
 }
 
-func trainClassical(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
+func trainClassical(ctx context.Context, spec string, data, test *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	sp, err := classical.ParseSpec(spec)
 	if err != nil {
@@ -160,7 +171,7 @@ func trainClassical(ctx context.Context, spec string, data *dataset.Dataset, see
 	if steps > 0 {
 		set.Steps = steps
 	}
-	res, err := TrainClassical(ctx, spec, data, set)
+	res, err := TrainClassical(ctx, spec, data, test, set)
 	if err != nil {
 		return nil, err
 	}
@@ -173,14 +184,14 @@ func trainClassical(ctx context.Context, spec string, data *dataset.Dataset, see
 
 // trainMPS trains an MPS Born machine by two-site sweeps on the exact NLL
 // (mpsbm's defaults: 40 sweeps, one step each).
-func trainMPS(ctx context.Context, spec string, data *dataset.Dataset, seed uint64, steps int, sigmas []float64,
+func trainMPS(ctx context.Context, spec string, data, test *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	set := mpsbm.DefaultSettings()
 	set.Seed = seed
 	if steps > 0 {
 		set.Sweeps = steps
 	}
-	res, err := mpsbm.Train(ctx, spec, data, set)
+	res, err := mpsbm.Train(ctx, spec, data, test, set)
 	if err != nil {
 		return nil, err
 	}
@@ -192,19 +203,26 @@ func trainMPS(ctx context.Context, spec string, data *dataset.Dataset, seed uint
 
 // Trial is one trained model of a comparison.
 type Trial struct {
-	Model     string  `json:"model"`
-	Family    string  `json:"family"`
-	Seed      uint64  `json:"seed"`
-	Params    int     `json:"params"`
-	KL        float64 `json:"kl"`
-	NLL       float64 `json:"nll"`
-	MMD       float64 `json:"mmd"`
-	ValidMass float64 `json:"valid_mass"`
-	Seconds   float64 `json:"seconds"`
-	Steps     int     `json:"steps"`
-	Method    string  `json:"method,omitempty"`
-	Note      string  `json:"note,omitempty"`
-	Estimated bool    `json:"estimated,omitempty"`
+	Model  string `json:"model"`
+	Family string `json:"family"`
+	Seed   uint64 `json:"seed"`
+	Params int    `json:"params"`
+	// KL, MMD and ValidMass are NaN (null in JSON) above
+	// dataset.MaxExactBits bits; TestNLL is NaN without a test set;
+	// NLLErr and TestNLLErr are standard errors of AIS estimates (0 when
+	// exact).
+	KL         float64 `json:"kl"`
+	NLL        float64 `json:"nll"`
+	NLLErr     float64 `json:"nll_err,omitempty"`
+	TestNLL    float64 `json:"test_nll"`
+	TestNLLErr float64 `json:"test_nll_err,omitempty"`
+	MMD        float64 `json:"mmd"`
+	ValidMass  float64 `json:"valid_mass"`
+	Seconds    float64 `json:"seconds"`
+	Steps      int     `json:"steps"`
+	Method     string  `json:"method,omitempty"`
+	Note       string  `json:"note,omitempty"`
+	Estimated  bool    `json:"estimated,omitempty"`
 	// Dir is the directory of the trial's model.json and history.csv,
 	// relative to the report.
 	Dir string `json:"dir"`
@@ -243,6 +261,7 @@ type Summary struct {
 	Steps     int    `json:"steps"`
 	KL        Stat   `json:"kl"`
 	NLL       Stat   `json:"nll"`
+	TestNLL   Stat   `json:"test_nll"`
 	MMD       Stat   `json:"mmd"`
 	ValidMass Stat   `json:"valid_mass"`
 	Seconds   Stat   `json:"seconds"`
@@ -251,16 +270,24 @@ type Summary struct {
 
 // Report is the outcome of a comparison; report.json holds it.
 type Report struct {
-	Data     string            `json:"data"`
-	Bits     int               `json:"bits"`
-	Entropy  float64           `json:"entropy"` // of the data: the lowest NLL possible
+	Data    string  `json:"data"`
+	Bits    int     `json:"bits"`
+	Entropy float64 `json:"entropy"` // of the data: the lowest NLL possible
+	// TestFraction, SplitSeed, Samples and TestSamples describe the
+	// train/test split (0 test samples: none).
+	TestFraction float64 `json:"test_fraction"`
+	SplitSeed    uint64  `json:"split_seed"`
+	Samples      int     `json:"samples"`
+	TestSamples  int     `json:"test_samples"`
+	// Skipped says which metrics were not measured and why.
+	Skipped  string            `json:"skipped,omitempty"`
 	Sigmas   []float64         `json:"sigmas"`
 	Seeds    []uint64          `json:"seeds"`
 	Summary  []Summary         `json:"summary"`
 	Trials   []Trial           `json:"trials"`
 	Versions map[string]string `json:"versions"`
 
-	data *dataset.Dataset
+	data, test *dataset.Dataset
 }
 
 // Files of a comparison directory.
@@ -313,26 +340,37 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	data, err := dataset.ParseDataset(cfg.Data)
+	frac := cfg.TestFraction
+	if frac < 0 {
+		frac = dataset.DefaultTestFraction(cfg.Data)
+	}
+	data, test, err := dataset.Load(cfg.Data, frac, cfg.SplitSeed)
 	if err != nil {
 		return nil, err
-	}
-	if data.Bits > dataset.MaxExactBits {
-		return nil, fmt.Errorf("%s has %d bits: a comparison measures exact KL, NLL and MMD, which need at most %d", cfg.Data, data.Bits, dataset.MaxExactBits)
 	}
 	sigmas := cfg.Sigmas
 	if sigmas == nil {
 		sigmas = DefaultSigmas
 	}
-	kernel, err := dataset.NewKernel(data.Bits, data.Metric, sigmas)
-	if err != nil {
-		return nil, err
+	exact := data.Bits <= dataset.MaxExactBits
+	var kernel *dataset.Kernel
+	if exact {
+		if kernel, err = dataset.NewKernel(data.Bits, data.Metric, sigmas); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Out, ReportJSON)); err == nil {
 		return nil, fmt.Errorf("%s already holds a comparison; choose another --out", cfg.Out)
 	}
 	rep := &Report{Data: data.Spec, Bits: data.Bits, Entropy: data.Entropy(), Sigmas: sigmas, Seeds: cfg.Seeds,
-		Versions: bornmachine.Versions(cfg.Program), data: data}
+		TestFraction: frac, SplitSeed: cfg.SplitSeed, Samples: data.Samples,
+		Versions: bornmachine.Versions(cfg.Program), data: data, test: test}
+	if test != nil {
+		rep.TestSamples = test.Samples
+	}
+	if !exact {
+		rep.Skipped = model.SkippedNote
+	}
 	trial := 0
 	for _, spec := range cfg.Models {
 		fam, _ := family(spec)
@@ -350,28 +388,34 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			if cfg.Progress != nil {
 				progress = func(r bornmachine.Record, steps int) { cfg.Progress(spec, seed, r, steps) }
 			}
-			tr, err := fam.Train(ctx, spec, data, seed, cfg.Steps, sigmas, dir, cfg.Program, progress)
+			tr, err := fam.Train(ctx, spec, data, test, seed, cfg.Steps, sigmas, dir, cfg.Program, progress)
 			if err != nil {
 				return nil, fmt.Errorf("%s, seed %d: %w", spec, seed, err)
 			}
-			met, err := model.Evaluate(tr.Model, data, kernel)
+			met, err := evaluate(tr, data, test, kernel)
 			if err != nil {
 				return nil, fmt.Errorf("%s, seed %d: %w", spec, seed, err)
 			}
 			if !tr.Saved {
-				if err := saveModel(dir, tr, data, met, cfg.Program); err != nil {
+				if err := saveModel(dir, tr, data, test, met, cfg.Program); err != nil {
 					return nil, err
 				}
 			}
-			p, err := tr.Model.Probabilities()
-			if err != nil {
-				return nil, err
+			var p []float64
+			if exact {
+				if p, err = tr.Model.Probabilities(); err != nil {
+					return nil, err
+				}
 			}
 			t := Trial{Model: spec, Family: fam.Name, Seed: seed, Params: tr.Model.NumParams(), KL: met.KL, NLL: met.NLL,
+				NLLErr: met.NLLErr, TestNLL: math.NaN(), TestNLLErr: met.TestNLLErr, MMD: math.NaN(),
 				ValidMass: met.ValidMass, Seconds: tr.Seconds, Steps: tr.Steps, Method: tr.Method, Note: tr.Note,
 				Estimated: tr.Estimated, Dir: rel, history: tr.History, probs: p}
 			if met.MMD != nil {
 				t.MMD = *met.MMD
+			}
+			if met.TestNLL != nil {
+				t.TestNLL = *met.TestNLL
 			}
 			rep.Trials = append(rep.Trials, t)
 		}
@@ -385,12 +429,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 // saveModel writes model.json and history.csv of a model its trainer did
 // not save.
-func saveModel(dir string, tr *Trained, data *dataset.Dataset, met *model.Metrics, program string) error {
+func saveModel(dir string, tr *Trained, data, test *dataset.Dataset, met *model.Metrics, program string) error {
 	mf, err := bornmachine.NewModelFile(tr.Model)
 	if err != nil {
 		return err
 	}
-	mf.Data, mf.Metrics, mf.Versions = data.Info(), met, bornmachine.Versions(program)
+	mf.Data, mf.Metrics, mf.Versions = data.Info(test), met, bornmachine.Versions(program)
 	return bornmachine.WriteModelDir(dir, mf, tr.History)
 }
 
@@ -425,10 +469,18 @@ func (r *Report) summarize() {
 				noteList = append(noteList, "NLL and KL are AIS estimates")
 			}
 		}
+		var aisErr float64
+		for _, t := range ts {
+			aisErr = max(aisErr, t.NLLErr, t.TestNLLErr)
+		}
+		if aisErr > 0 {
+			noteList = append(noteList, fmt.Sprintf("ln Z from AIS: the NLLs carry a standard error of up to %.3g nats", aisErr))
+		}
 		r.Summary = append(r.Summary, Summary{
 			Model: m, Family: ts[0].Family, Params: ts[0].Params, Seeds: len(ts), Steps: ts[0].Steps,
 			KL: col(func(t Trial) float64 { return t.KL }), NLL: col(func(t Trial) float64 { return t.NLL }),
-			MMD: col(func(t Trial) float64 { return t.MMD }), ValidMass: col(func(t Trial) float64 { return t.ValidMass }),
+			TestNLL: col(func(t Trial) float64 { return t.TestNLL }),
+			MMD:     col(func(t Trial) float64 { return t.MMD }), ValidMass: col(func(t Trial) float64 { return t.ValidMass }),
 			Seconds: col(func(t Trial) float64 { return t.Seconds }), Notes: strings.Join(noteList, "; "),
 		})
 	}
@@ -444,6 +496,9 @@ func (r *Report) write(dir string) error {
 	}
 	if err := atomicfile.Write(filepath.Join(dir, ReportMD), r.WriteMarkdown); err != nil {
 		return err
+	}
+	if r.Skipped != "" {
+		return atomicfile.Write(filepath.Join(dir, PlotFile), r.PlotNLL)
 	}
 	return atomicfile.Write(filepath.Join(dir, PlotFile), r.Plot)
 }
@@ -462,12 +517,62 @@ func num(format string, x float64) string {
 	return out
 }
 
+// columns are the summary's columns: KL, MMD and valid mass only when
+// measured (at most dataset.MaxExactBits bits), the test NLL only with a
+// test set.
+func (r *Report) columns() []column {
+	exact, test := r.Skipped == "", r.TestSamples > 0
+	cols := []column{{"params", "", func(s Summary) string { return fmt.Sprint(s.Params) }}}
+	if exact {
+		cols = append(cols, column{"KL", "KL(data‖model)", func(s Summary) string { return pm(s.KL, "%.4f") }})
+	}
+	cols = append(cols, column{"NLL", "", func(s Summary) string { return pm(s.NLL, "%.4f") }})
+	if test {
+		cols = append(cols, column{"test NLL", "", func(s Summary) string { return pm(s.TestNLL, "%.4f") }})
+	}
+	if exact {
+		cols = append(cols, column{"MMD", "", func(s Summary) string { return pm(s.MMD, "%.2e") }},
+			column{"valid mass", "", func(s Summary) string { return pm(s.ValidMass, "%.4f") }})
+	}
+	return append(cols, column{"seconds", "", func(s Summary) string { return pm(s.Seconds, "%.2f") }},
+		column{"steps", "", func(s Summary) string { return fmt.Sprint(s.Steps) }})
+}
+
+type column struct {
+	name, md string // md: the Markdown header, if not name
+	value    func(Summary) string
+}
+
+// dataLine describes the data, the split and what was skipped.
+func (r *Report) dataLine() string {
+	out := fmt.Sprintf("%s: %d bits", r.Data, r.Bits)
+	if r.Samples > 0 {
+		out += fmt.Sprintf(", %d training data points", r.Samples)
+	}
+	if r.TestSamples > 0 {
+		out += fmt.Sprintf(" and %d held out for testing (fraction %g, split seed %d)", r.TestSamples, r.TestFraction, r.SplitSeed)
+	}
+	out += fmt.Sprintf("; entropy %.4f nats (the lowest NLL on the training data)", r.Entropy)
+	if r.Skipped != "" {
+		out += "; " + r.Skipped
+	}
+	return out
+}
+
 // WriteTable writes the summary as an aligned text table.
 func (r *Report) WriteTable(w io.Writer) error {
-	rows := [][]string{{"model", "family", "params", "KL", "NLL", "MMD", "valid mass", "seconds", "steps"}}
+	cols := r.columns()
+	head := []string{"model", "family"}
+	for _, c := range cols {
+		head = append(head, c.name)
+	}
+	rows := [][]string{head}
 	for _, s := range r.Summary {
-		rows = append(rows, []string{s.Model, s.Family, fmt.Sprint(s.Params), pm(s.KL, "%.4f"), pm(s.NLL, "%.4f"),
-			pm(s.MMD, "%.2e"), pm(s.ValidMass, "%.4f"), pm(s.Seconds, "%.2f"), fmt.Sprint(s.Steps)})
+		row := []string{s.Model, s.Family}
+		for _, c := range cols {
+			row = append(row, c.value(s))
+		}
+		rows = append(rows, row)
 	}
 	width := make([]int, len(rows[0]))
 	for _, row := range rows {
@@ -492,7 +597,7 @@ func (r *Report) WriteTable(w io.Writer) error {
 			return err
 		}
 	}
-	fmt.Fprintf(w, "%s: %d bits, entropy %.4f nats (the lowest NLL); mean ± std over %d seed(s)\n", r.Data, r.Bits, r.Entropy, len(r.Seeds))
+	fmt.Fprintf(w, "%s; mean ± std over %d seed(s)\n", r.dataLine(), len(r.Seeds))
 	for _, s := range r.Summary {
 		if s.Notes != "" {
 			fmt.Fprintf(w, "note: %s: %s\n", s.Model, s.Notes)
@@ -504,14 +609,30 @@ func (r *Report) WriteTable(w io.Writer) error {
 // WriteMarkdown writes report.md.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(w, "# Born machine comparison on %s\n\n", r.Data)
-	fmt.Fprintf(w, "%d bits; the data's entropy is %.4f nats, the lowest NLL any model can reach. ", r.Bits, r.Entropy)
+	fmt.Fprintf(w, "%s. ", r.dataLine())
 	fmt.Fprintf(w, "Every model is trained with seeds %v; figures are mean ± sample standard deviation over seeds. ", r.Seeds)
-	fmt.Fprintf(w, "MMD is the exact squared MMD with the kernel sum_s exp(-d(x,y)^2/(2s)), s in %v.\n\n", r.Sigmas)
-	fmt.Fprintln(w, "| model | family | params | KL(data‖model) | NLL | MMD | valid mass | seconds | steps |")
-	fmt.Fprintln(w, "|---|---|---:|---:|---:|---:|---:|---:|---:|")
+	if r.Skipped == "" {
+		fmt.Fprintf(w, "MMD is the exact squared MMD with the kernel sum_s exp(-d(x,y)^2/(2s)), s in %v.", r.Sigmas)
+	}
+	fmt.Fprint(w, "\n\n")
+	cols := r.columns()
+	head, rule := "| model | family |", "|---|---|"
+	for _, c := range cols {
+		name := c.name
+		if c.md != "" {
+			name = c.md
+		}
+		head += " " + name + " |"
+		rule += "---:|"
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintln(w, rule)
 	for _, s := range r.Summary {
-		fmt.Fprintf(w, "| %s | %s | %d | %s | %s | %s | %s | %s | %d |\n", s.Model, s.Family, s.Params,
-			pm(s.KL, "%.4f"), pm(s.NLL, "%.4f"), pm(s.MMD, "%.2e"), pm(s.ValidMass, "%.4f"), pm(s.Seconds, "%.2f"), s.Steps)
+		line := fmt.Sprintf("| %s | %s |", s.Model, s.Family)
+		for _, c := range cols {
+			line += " " + c.value(s) + " |"
+		}
+		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintln(w)
 	for _, s := range r.Summary {
@@ -519,14 +640,28 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(w, "- %s: %s\n", s.Model, s.Notes)
 		}
 	}
-	fmt.Fprintf(w, "\n![KL against training step, and model probabilities next to the data's](%s)\n\n", PlotFile)
+	if r.Skipped == "" {
+		fmt.Fprintf(w, "\n![KL against training step, and model probabilities next to the data's](%s)\n\n", PlotFile)
+	} else {
+		fmt.Fprintf(w, "\n![test NLL against training time](%s)\n\n", PlotFile)
+	}
 	fmt.Fprintln(w, "## Every run")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| model | seed | KL | NLL | MMD | valid mass | seconds | gradient | files |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---|---|")
+	fmt.Fprintln(w, "| model | seed | KL | NLL | test NLL | MMD | valid mass | seconds | gradient | files |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+	f := func(format string, x, se float64) string {
+		if math.IsNaN(x) {
+			return "–"
+		}
+		out := num(format, x)
+		if se > 0 {
+			out += fmt.Sprintf(" ± %.2g", se)
+		}
+		return out
+	}
 	for _, t := range r.Trials {
-		fmt.Fprintf(w, "| %s | %d | %.6f | %.6f | %.3e | %.6f | %.2f | %s | %s |\n", t.Model, t.Seed, t.KL, t.NLL, t.MMD,
-			t.ValidMass, t.Seconds, t.Method, filepath.ToSlash(t.Dir))
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", t.Model, t.Seed, f("%.6f", t.KL, 0), f("%.6f", t.NLL, t.NLLErr),
+			f("%.6f", t.TestNLL, t.TestNLLErr), f("%.3e", t.MMD, 0), f("%.6f", t.ValidMass, 0), t.Seconds, t.Method, filepath.ToSlash(t.Dir))
 	}
 	_, err := fmt.Fprintf(w, "\nVersions: %s\n", versionsLine(r.Versions))
 	return err
@@ -538,4 +673,100 @@ func versionsLine(v map[string]string) string {
 		parts = append(parts, k+" "+v[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// lnZer is a model whose likelihoods rest on ln Z, exact or estimated (the
+// RBM).
+type lnZer interface{ LogZ() (rbm.LogZ, error) }
+
+// evaluate returns the metrics of a trained model on its data, with the
+// test NLL, and with the standard error of ln Z as the error bar of both
+// NLLs when ln Z is an AIS estimate.
+func evaluate(tr *Trained, data, test *dataset.Dataset, kernel *dataset.Kernel) (*model.Metrics, error) {
+	met, err := model.Evaluate(tr.Model, data, kernel)
+	if err != nil {
+		return nil, err
+	}
+	if test != nil {
+		v, err := model.NLL(tr.Model, test)
+		if err != nil {
+			return nil, err
+		}
+		met.TestNLL = &v
+	}
+	if z, ok := tr.Model.(lnZer); ok {
+		lz, err := z.LogZ()
+		if err != nil {
+			return nil, err
+		}
+		if !lz.Exact {
+			met.NLLErr = lz.StdErr
+			if test != nil {
+				met.TestNLLErr = lz.StdErr
+			}
+		}
+	}
+	return met, nil
+}
+
+func nanToNil(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
+}
+
+func nilToNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// MarshalJSON writes a mean and std that were not measured (NaN) as null.
+func (s Stat) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Mean *float64 `json:"mean"`
+		Std  *float64 `json:"std"`
+	}{nanToNil(s.Mean), nanToNil(s.Std)})
+}
+
+// UnmarshalJSON reads null as NaN.
+func (s *Stat) UnmarshalJSON(b []byte) error {
+	var j struct {
+		Mean *float64 `json:"mean"`
+		Std  *float64 `json:"std"`
+	}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	s.Mean, s.Std = nilToNaN(j.Mean), nilToNaN(j.Std)
+	return nil
+}
+
+type plainTrial Trial
+
+// trialJSON is a Trial whose metrics that may be unmeasured (NaN) are
+// pointers (null in JSON); its fields shadow the embedded Trial's.
+type trialJSON struct {
+	*plainTrial
+	KL        *float64 `json:"kl"`
+	TestNLL   *float64 `json:"test_nll"`
+	MMD       *float64 `json:"mmd"`
+	ValidMass *float64 `json:"valid_mass"`
+}
+
+// MarshalJSON writes the metrics that were not measured (NaN) as null.
+func (t Trial) MarshalJSON() ([]byte, error) {
+	return json.Marshal(trialJSON{(*plainTrial)(&t), nanToNil(t.KL), nanToNil(t.TestNLL), nanToNil(t.MMD), nanToNil(t.ValidMass)})
+}
+
+// UnmarshalJSON reads null metrics as NaN.
+func (t *Trial) UnmarshalJSON(b []byte) error {
+	j := trialJSON{plainTrial: (*plainTrial)(t)}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	t.KL, t.TestNLL, t.MMD, t.ValidMass = nilToNaN(j.KL), nilToNaN(j.TestNLL), nilToNaN(j.MMD), nilToNaN(j.ValidMass)
+	return nil
 }

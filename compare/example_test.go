@@ -13,7 +13,7 @@ import (
 // 3x3 and reading its history.
 func ExampleTrainClassical() {
 	data, _ := dataset.ParseDataset("bas:3x3")
-	r, err := compare.TrainClassical(context.Background(), "flow:16", data, classical.DefaultSettings("flow"))
+	r, err := compare.TrainClassical(context.Background(), "flow:16", data, nil, classical.DefaultSettings("flow"))
 	if err != nil {
 		fmt.Println(err)
 		return

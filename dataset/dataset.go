@@ -17,8 +17,14 @@ import (
 	"born/internal/suggest"
 )
 
-// MaxBits is the widest bitstring a dataset may hold.
+// MaxBits is the widest state that fits one uint64 word: the widest data
+// of the models that work on uint64 states (the QCBM, the RBM).
 const MaxBits = 64
+
+// MaxWideBits is the widest bitstring a dataset may hold: data wider than
+// MaxBits (images, as 196-bit 14x14 Fashion-MNIST) keep each state in
+// several words (see Dataset).
+const MaxWideBits = 1 << 16
 
 // MaxExactBits is the widest model whose full distribution (2^n numbers)
 // the package builds: exact probabilities, exact losses and their
@@ -45,15 +51,32 @@ func (m Metric) String() string {
 // Dataset is a probability distribution over n-bit strings: the target a
 // model is trained on. Bit q of a state is qubit q; bitstrings print
 // q[n-1]...q[0].
+//
+// A state of at most 64 bits is one uint64 word. A wider state is
+// Words() words, word k holding bits 64k to 64k+63, and States holds the
+// states one after another: state i is States[i*Words() : (i+1)*Words()]
+// (State(i)). Code that reads States as one word per state handles only
+// data of at most MaxBits bits; Len, State and Bit work for all.
 type Dataset struct {
 	// Spec is the specification the data came from (bas:3x3, gauss:10,
-	// file:PATH with an absolute path).
+	// digits, file:PATH or idx:PATH with an absolute path).
 	Spec string
 	Bits int
-	// States are the distinct states with nonzero probability, ascending;
-	// Probs are their probabilities, summing to 1.
+	// States are the distinct states with nonzero probability, ascending
+	// (wide states compare from their last word down); Probs are their
+	// probabilities, summing to 1.
 	States []uint64
 	Probs  []float64
+	// Samples is the number of data points (lines of a data file, images)
+	// the distribution was built from; 0 for the distributions bas and
+	// gauss.
+	Samples int
+	// Part is "train" or "test" when the data points were split by Load
+	// with a test fraction, "" otherwise; TestFraction and SplitSeed are the
+	// split's settings.
+	Part         string
+	TestFraction float64
+	SplitSeed    uint64
 	// Metric is the distance the MMD kernel uses: Hamming, or Integer for
 	// data that are discretised numbers (gauss).
 	Metric Metric
@@ -64,7 +87,8 @@ type Dataset struct {
 	Digest string
 }
 
-// ParseDataset builds the dataset a specification names:
+// ParseDataset builds the dataset a specification names, all of its data
+// points (Load splits off a test set):
 //
 //	bas:RxC             bars and stripes on an R x C grid, uniform over the
 //	                    valid patterns; pixel (i,j) is bit i*C+j
@@ -78,29 +102,103 @@ type Dataset struct {
 //	                    bitstring,weight; duplicates accumulate; blank lines
 //	                    and lines starting with # are skipped
 func ParseDataset(spec string) (*Dataset, error) {
+	train, _, err := Load(spec, 0, 0)
+	return train, err
+}
+
+// IsSampled reports whether spec names data made of data points (digits,
+// idx:, file:), which a test fraction can split, rather than a
+// distribution (bas:, gauss:).
+func IsSampled(spec string) bool {
+	kind, _, _ := strings.Cut(spec, ":")
+	return kind == "digits" || kind == "idx" || kind == "file"
+}
+
+// DefaultTestFraction returns the test fraction of data named by spec when
+// none is given: 0.2 for image data (digits, idx:), 0 otherwise.
+func DefaultTestFraction(spec string) float64 {
+	kind, _, _ := strings.Cut(spec, ":")
+	if kind == "digits" || kind == "idx" {
+		return 0.2
+	}
+	return 0
+}
+
+// CheckTestFraction returns an error unless f is 0 (no test set) or in
+// (0, 1).
+func CheckTestFraction(f float64) error {
+	if f == 0 || (f > 0 && f < 1) {
+		return nil
+	}
+	return fmt.Errorf("test fraction %v is outside (0,1): give the share of the data points held out for testing, as in --test-fraction 0.2 (0: no test set)", f)
+}
+
+// Load builds the data spec names (see ParseDataset) and, with testFraction
+// in (0, 1), holds out that share of its data points (rounded, at least one
+// and leaving at least one) as a test set, chosen by a permutation seeded by
+// seed; both parts keep the file order. With testFraction 0, test is nil.
+// Only data made of data points (IsSampled) can be split.
+func Load(spec string, testFraction float64, seed uint64) (train, test *Dataset, err error) {
+	if err := CheckTestFraction(testFraction); err != nil {
+		return nil, nil, fmt.Errorf("dataset %q: %v", spec, err)
+	}
 	kind, arg, _ := strings.Cut(spec, ":")
+	var pts *points
 	switch kind {
-	case "bas":
-		r, c, err := parseShape(arg)
-		if err != nil {
-			return nil, fmt.Errorf("dataset %q: %v", spec, err)
+	case "bas", "gauss":
+		if testFraction != 0 {
+			return nil, nil, fmt.Errorf("dataset %q is a distribution, not data points: a test fraction applies to data points (file: data, images); use --test-fraction 0", spec)
 		}
-		return BarsAndStripes(r, c)
-	case "gauss":
-		return parseGauss(spec, arg)
+		if kind == "bas" {
+			r, c, err := parseShape(arg)
+			if err != nil {
+				return nil, nil, fmt.Errorf("dataset %q: %v", spec, err)
+			}
+			d, err := BarsAndStripes(r, c)
+			return d, nil, err
+		}
+		d, err := parseGauss(spec, arg)
+		return d, nil, err
 	case "digits":
 		if arg != "" {
-			return nil, fmt.Errorf("dataset %q: digits takes no arguments", spec)
+			return nil, nil, fmt.Errorf("dataset %q: digits takes no arguments", spec)
 		}
-		return Digits()
+		im, err := DigitImages()
+		if err != nil {
+			return nil, nil, err
+		}
+		pts = imagePoints(im)
 	case "file":
 		if arg == "" {
-			return nil, fmt.Errorf("dataset %q: give a path, as in file:data.txt", spec)
+			return nil, nil, fmt.Errorf("dataset %q: give a path, as in file:data.txt", spec)
 		}
-		return ReadDataFile(arg)
+		pts, err = filePoints(arg)
+	default:
+		return nil, nil, fmt.Errorf("unknown dataset %q%s: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits or file:PATH", spec,
+			suggest.DidYouMean(kind, []string{"bas", "gauss", "digits", "file"}))
 	}
-	return nil, fmt.Errorf("unknown dataset %q%s: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits or file:PATH", spec,
-		suggest.DidYouMean(kind, []string{"bas", "gauss", "digits", "file"}))
+	if err != nil {
+		return nil, nil, err
+	}
+	if testFraction == 0 {
+		train, err = pts.dataset()
+		return train, nil, err
+	}
+	tr, te, err := pts.split(testFraction, seed)
+	if err != nil {
+		return nil, nil, fmt.Errorf("dataset %q: %v", spec, err)
+	}
+	if train, err = tr.dataset(); err != nil {
+		return nil, nil, err
+	}
+	if test, err = te.dataset(); err != nil {
+		return nil, nil, err
+	}
+	train.Part, test.Part = "train", "test"
+	for _, d := range []*Dataset{train, test} {
+		d.TestFraction, d.SplitSeed = testFraction, seed
+	}
+	return train, test, nil
 }
 
 func parseShape(s string) (int, int, error) {
@@ -217,6 +315,14 @@ func formatG(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // ReadDataFile reads a data file (see ParseDataset); errors name the line.
 func ReadDataFile(path string) (*Dataset, error) {
+	pts, err := filePoints(path)
+	if err != nil {
+		return nil, err
+	}
+	return pts.dataset()
+}
+
+func filePoints(path string) (*points, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("data file: %w", err)
@@ -227,23 +333,32 @@ func ReadDataFile(path string) (*Dataset, error) {
 		abs = path
 	}
 	h := sha256.New()
-	d, err := ParseData(path, io.TeeReader(f, h))
+	pts, err := parsePoints(path, io.TeeReader(f, h))
 	if err != nil {
 		return nil, err
 	}
-	d.Spec = "file:" + abs
-	d.Digest = hex.EncodeToString(h.Sum(nil))
-	return d, nil
+	pts.spec = "file:" + abs
+	pts.digest = hex.EncodeToString(h.Sum(nil))
+	return pts, nil
 }
 
 // ParseData reads data in the file format of ParseDataset from r; name is
 // used in error messages.
 func ParseData(name string, r io.Reader) (*Dataset, error) {
+	pts, err := parsePoints(name, r)
+	if err != nil {
+		return nil, err
+	}
+	return pts.dataset()
+}
+
+func parsePoints(name string, r io.Reader) (*points, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	weights := map[uint64]float64{}
-	n, firstLine := -1, 0
+	var pts *points
+	firstLine := 0
 	line := 0
+	var x []uint64
 	for sc.Scan() {
 		line++
 		s := strings.TrimSpace(sc.Text())
@@ -260,57 +375,43 @@ func ParseData(name string, r io.Reader) (*Dataset, error) {
 				return nil, fmt.Errorf("%s:%d: weight %q is not a finite number >= 0", name, line, strings.TrimSpace(wField))
 			}
 		}
-		if len(bitsField) == 0 {
+		nb := len(bitsField)
+		if nb == 0 {
 			return nil, fmt.Errorf("%s:%d: empty bitstring", name, line)
 		}
-		if len(bitsField) > MaxBits {
-			return nil, fmt.Errorf("%s:%d: %d bits; at most %d are supported", name, line, len(bitsField), MaxBits)
+		if nb > MaxWideBits {
+			return nil, fmt.Errorf("%s:%d: %d bits; at most %d are supported", name, line, nb, MaxWideBits)
 		}
-		var x uint64
+		if pts == nil {
+			pts, firstLine = &points{spec: "file:" + name, bits: nb, words: Words(nb)}, line
+			x = make([]uint64, pts.words)
+		} else if nb != pts.bits {
+			return nil, fmt.Errorf("%s:%d: bitstring %q has %d bits, but line %d has %d; every line needs the same width", name, line, bitsField, nb, firstLine, pts.bits)
+		}
+		clear(x)
 		for i, ch := range bitsField {
 			switch ch {
 			case '0':
 			case '1':
-				x |= 1 << uint(len(bitsField)-1-i)
+				q := nb - 1 - i
+				x[q/64] |= 1 << uint(q%64)
 			default:
 				return nil, fmt.Errorf("%s:%d: %q is not a bitstring of 0s and 1s (q[n-1]...q[0]), optionally followed by ,weight", name, line, bitsField)
 			}
 		}
-		if n < 0 {
-			n, firstLine = len(bitsField), line
-		} else if len(bitsField) != n {
-			return nil, fmt.Errorf("%s:%d: bitstring %q has %d bits, but line %d has %d; every line needs the same width", name, line, bitsField, len(bitsField), firstLine, n)
-		}
-		weights[x] += w
+		pts.add(x, w)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
 	}
-	if n < 0 {
+	if pts == nil {
 		return nil, fmt.Errorf("%s: no data: the file has no bitstrings", name)
 	}
-	var total float64
-	for _, w := range weights {
-		total += w
-	}
-	if !(total > 0) || math.IsInf(total, 0) {
-		return nil, fmt.Errorf("%s: the weights sum to %g; need a finite positive total", name, total)
-	}
-	d := &Dataset{Spec: "file:" + name, Bits: n}
-	for x, w := range weights {
-		if w > 0 {
-			d.States = append(d.States, x)
-		}
-	}
-	sort.Slice(d.States, func(i, j int) bool { return d.States[i] < d.States[j] })
-	d.Probs = make([]float64, len(d.States))
-	for i, x := range d.States {
-		d.Probs[i] = weights[x] / total
-	}
-	return d, nil
+	return pts, nil
 }
 
-// Prob returns the data probability of state x.
+// Prob returns the data probability of state x (data of at most MaxBits
+// bits; Find for wider).
 func (d *Dataset) Prob(x uint64) float64 {
 	i := sort.Search(len(d.States), func(i int) bool { return d.States[i] >= x })
 	if i < len(d.States) && d.States[i] == x {
@@ -343,7 +444,8 @@ func (d *Dataset) Entropy() float64 {
 // Format returns state x as a bitstring, q[n-1]...q[0].
 func (d *Dataset) Format(x uint64) string { return circuit.FormatBits(x, d.Bits) }
 
-// IsImage reports whether the data are images (bas), with Rows x Cols pixels.
+// IsImage reports whether the data are images (bas, digits, idx), with
+// Rows x Cols pixels.
 func (d *Dataset) IsImage() bool { return d.Rows > 0 && d.Cols > 0 }
 
 // MutualInformation returns the n x n matrix of pairwise mutual information
@@ -353,9 +455,9 @@ func (d *Dataset) MutualInformation() [][]float64 {
 	// joint[i][j][a*2+b] = P(bit i = a, bit j = b)
 	mi := make([][]float64, n)
 	one := make([]float64, n)
-	for k, x := range d.States {
+	for k := range d.Len() {
 		for i := range n {
-			if x>>uint(i)&1 == 1 {
+			if d.Bit(k, i) == 1 {
 				one[i] += d.Probs[k]
 			}
 		}
@@ -366,9 +468,8 @@ func (d *Dataset) MutualInformation() [][]float64 {
 	for i := range n {
 		for j := i + 1; j < n; j++ {
 			var joint [4]float64
-			for k, x := range d.States {
-				a, b := x>>uint(i)&1, x>>uint(j)&1
-				joint[a*2+b] += d.Probs[k]
+			for k := range d.Len() {
+				joint[d.Bit(k, i)*2+d.Bit(k, j)] += d.Probs[k]
 			}
 			var v float64
 			for a := range 2 {
@@ -400,9 +501,21 @@ type DataInfo struct {
 	Rows   int    `json:"rows,omitempty"`
 	Cols   int    `json:"cols,omitempty"`
 	Digest string `json:"sha256,omitempty"` // of a data file
+	// Samples is the number of data points of the training data; with a
+	// test set, TestFraction and SplitSeed give the split (Load) and
+	// TestSamples the test set's size.
+	Samples      int     `json:"samples,omitempty"`
+	TestFraction float64 `json:"test_fraction,omitempty"`
+	SplitSeed    uint64  `json:"split_seed,omitempty"`
+	TestSamples  int     `json:"test_samples,omitempty"`
 }
 
-// Info returns the record of d for model files.
-func (d *Dataset) Info() *DataInfo {
-	return &DataInfo{Spec: d.Spec, Bits: d.Bits, Rows: d.Rows, Cols: d.Cols, Digest: d.Digest}
+// Info returns the record of d for model files; test is the test set split
+// off with d, or nil.
+func (d *Dataset) Info(test *Dataset) *DataInfo {
+	in := &DataInfo{Spec: d.Spec, Bits: d.Bits, Rows: d.Rows, Cols: d.Cols, Digest: d.Digest, Samples: d.Samples}
+	if test != nil {
+		in.TestFraction, in.SplitSeed, in.TestSamples = test.TestFraction, test.SplitSeed, test.Samples
+	}
+	return in
 }

@@ -8,6 +8,7 @@
 package model
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -111,16 +112,112 @@ func Load(kind string, raw []byte) (Model, error) {
 	return load(raw)
 }
 
-// Metrics are a model's figures of merit on its data.
+// Wide is implemented by models that take states wider than 64 bits (the
+// MPS Born machine, MADE): a state is dataset.Words(n) words, word k
+// holding bits 64k to 64k+63, as in dataset.Dataset.
+type Wide interface {
+	// LogProbWords returns ln p(x) for the state x.
+	LogProbWords(x []uint64) (float64, error)
+	// SampleWords draws shots states, one after another (Words(n) words
+	// each), seeded as Sample.
+	SampleWords(shots int, seed uint64) ([]uint64, error)
+}
+
+// LogProbWords returns ln p(x) of the state x (dataset.Words(n) words)
+// under m: through Wide when m implements it, else through LogProb for
+// n <= 64.
+func LogProbWords(m Model, x []uint64) (float64, error) {
+	if w, ok := m.(Wide); ok {
+		return w.LogProbWords(x)
+	}
+	if m.NumBits() > dataset.MaxBits {
+		return 0, fmt.Errorf("%s model on %d bits has no log-probabilities of wide states", m.Kind(), m.NumBits())
+	}
+	return m.LogProb(x[0])
+}
+
+// SampleWords draws shots states from m, dataset.Words(n) words each: through
+// Wide when m implements it, else through Sample.
+func SampleWords(m Model, shots int, seed uint64) ([]uint64, error) {
+	if w, ok := m.(Wide); ok {
+		return w.SampleWords(shots, seed)
+	}
+	if m.NumBits() > dataset.MaxBits {
+		return nil, fmt.Errorf("%s model on %d bits cannot sample wide states", m.Kind(), m.NumBits())
+	}
+	return m.Sample(shots, seed)
+}
+
+// SkippedNote says why the metrics of wide data leave out KL, valid mass
+// and MMD.
+const SkippedNote = "KL, valid mass and MMD need the full distribution (at most 24 bits); only the NLL is reported"
+
+// Metrics are a model's figures of merit on its data. Above
+// dataset.MaxExactBits bits, KL and ValidMass are NaN (skipped, and left out
+// of the JSON) and Skipped says so.
 type Metrics struct {
 	KL        float64  `json:"kl"`         // KL(data || model), nats
 	NLL       float64  `json:"nll"`        // -sum pi ln p, nats
 	ValidMass float64  `json:"valid_mass"` // model mass on the data's support
 	MMD       *float64 `json:"mmd,omitempty"`
+	// TestNLL is the NLL on the held-out test data (nil: no test set).
+	TestNLL *float64 `json:"test_nll,omitempty"`
+	// NLLErr and TestNLLErr are the standard errors of NLL and TestNLL
+	// when they rest on an estimate of ln Z (an RBM's AIS), else 0.
+	NLLErr     float64 `json:"nll_err,omitempty"`
+	TestNLLErr float64 `json:"test_nll_err,omitempty"`
+	// Skipped names the metrics left out and why ("" if none).
+	Skipped string `json:"skipped,omitempty"`
+}
+
+type metricsJSON struct {
+	KL         *float64 `json:"kl,omitempty"`
+	NLL        float64  `json:"nll"`
+	ValidMass  *float64 `json:"valid_mass,omitempty"`
+	MMD        *float64 `json:"mmd,omitempty"`
+	TestNLL    *float64 `json:"test_nll,omitempty"`
+	NLLErr     float64  `json:"nll_err,omitempty"`
+	TestNLLErr float64  `json:"test_nll_err,omitempty"`
+	Skipped    string   `json:"skipped,omitempty"`
+}
+
+func finiteOrNil(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
+}
+
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// MarshalJSON leaves out the skipped (NaN) metrics.
+func (m Metrics) MarshalJSON() ([]byte, error) {
+	return json.Marshal(metricsJSON{KL: finiteOrNil(m.KL), NLL: m.NLL, ValidMass: finiteOrNil(m.ValidMass), MMD: m.MMD,
+		TestNLL: m.TestNLL, NLLErr: m.NLLErr, TestNLLErr: m.TestNLLErr, Skipped: m.Skipped})
+}
+
+// UnmarshalJSON reads metrics written by MarshalJSON; absent KL and valid
+// mass read as NaN.
+func (m *Metrics) UnmarshalJSON(b []byte) error {
+	var j metricsJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*m = Metrics{KL: orNaN(j.KL), NLL: j.NLL, ValidMass: orNaN(j.ValidMass), MMD: j.MMD, TestNLL: j.TestNLL,
+		NLLErr: j.NLLErr, TestNLLErr: j.TestNLLErr, Skipped: j.Skipped}
+	return nil
 }
 
 // Evaluate returns the metrics of model m on data; with a kernel it adds the
-// exact squared MMD.
+// exact squared MMD. Up to dataset.MaxExactBits bits they come from the
+// full distribution; above, the NLL is -sum pi ln p(x) over the data's
+// states (LogProbWords) and the metrics that need the full distribution
+// are NaN, with Skipped saying so.
 func Evaluate(m Model, data *dataset.Dataset, k *dataset.Kernel) (*Metrics, error) {
 	if m.NumBits() != data.Bits {
 		return nil, fmt.Errorf("the model has %d bits, the data %d", m.NumBits(), data.Bits)
@@ -132,20 +229,28 @@ func Evaluate(m Model, data *dataset.Dataset, k *dataset.Kernel) (*Metrics, erro
 		}
 		return metricsOf(data, p, k)
 	}
-	var out Metrics
-	for i, x := range data.States {
-		lp, err := m.LogProb(x)
-		if err != nil {
-			return nil, err
-		}
-		lp = max(lp, dataset.LogFloor(0))
-		out.NLL -= data.Probs[i] * lp
-		out.ValidMass += math.Exp(lp)
+	nll, err := NLL(m, data)
+	if err != nil {
+		return nil, err
 	}
-	// Clamped to their ranges, which only rounding can leave.
-	out.KL = max(out.NLL-data.Entropy(), 0)
-	out.ValidMass = min(out.ValidMass, 1)
-	return &out, nil
+	return &Metrics{KL: math.NaN(), NLL: nll, ValidMass: math.NaN(), Skipped: SkippedNote}, nil
+}
+
+// NLL returns -sum_x pi(x) ln p(x) over the data's states, each ln p
+// floored at ln 1e-300 (dataset.LogFloor).
+func NLL(m Model, data *dataset.Dataset) (float64, error) {
+	if m.NumBits() != data.Bits {
+		return 0, fmt.Errorf("the model has %d bits, the data %d", m.NumBits(), data.Bits)
+	}
+	var nll float64
+	for i := range data.Len() {
+		lp, err := LogProbWords(m, data.State(i))
+		if err != nil {
+			return 0, err
+		}
+		nll -= data.Probs[i] * max(lp, dataset.LogFloor(0))
+	}
+	return nll, nil
 }
 
 func metricsOf(data *dataset.Dataset, p []float64, k *dataset.Kernel) (*Metrics, error) {

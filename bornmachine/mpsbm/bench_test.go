@@ -15,7 +15,7 @@ func benchmarkSweep(b *testing.B, data, spec string) {
 	d := mustData(b, data)
 	set := DefaultSettings()
 	set.Sweeps = 5
-	r, err := Train(context.Background(), spec, d, set)
+	r, err := Train(context.Background(), spec, d, nil, set)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -119,7 +119,7 @@ func normalised(v []complex128) []complex128 {
 // and run on the state vector, to 1e-10.
 func TestCompileFidelity(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	trained, err := Train(context.Background(), "mps:8", mustData(t, "bas:3x3"), DefaultSettings())
+	trained, err := Train(context.Background(), "mps:8", mustData(t, "bas:3x3"), nil, DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func TestFromQCBM(t *testing.T) {
 func TestModelQASM(t *testing.T) {
 	data := mustData(t, "bas:2x2")
 	// MPS, bond 2: exact.
-	r, err := Train(context.Background(), "mps:2", data, DefaultSettings())
+	r, err := Train(context.Background(), "mps:2", data, nil, DefaultSettings())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 // the data's Schmidt ranks and the NLL reaches the data's entropy, ln 14.
 func ExampleTrain() {
 	data, _ := dataset.ParseDataset("bas:3x3")
-	r, err := mpsbm.Train(context.Background(), "mps:16", data, mpsbm.DefaultSettings())
+	r, err := mpsbm.Train(context.Background(), "mps:16", data, nil, mpsbm.DefaultSettings())
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -28,7 +28,7 @@ func ExampleTrain() {
 // Exact sampling from a trained model: every sample is a valid pattern.
 func ExampleModel_Sample() {
 	data, _ := dataset.ParseDataset("bas:2x2")
-	r, _ := mpsbm.Train(context.Background(), "mps:4", data, mpsbm.DefaultSettings())
+	r, _ := mpsbm.Train(context.Background(), "mps:4", data, nil, mpsbm.DefaultSettings())
 	xs, _ := r.Model.Sample(1000, 7)
 	valid := 0
 	for _, x := range xs {
@@ -47,7 +47,7 @@ func ExampleModel_Sample() {
 func ExampleModel_Compile() {
 	data, _ := dataset.ParseDataset("bas:3x3")
 	for _, spec := range []string{"mps:2", "mps:8"} {
-		r, _ := mpsbm.Train(context.Background(), spec, data, mpsbm.DefaultSettings())
+		r, _ := mpsbm.Train(context.Background(), spec, data, nil, mpsbm.DefaultSettings())
 		c, err := r.Model.Compile(mpsbm.CompileOptions{Layers: 2})
 		if err != nil {
 			fmt.Println(err)

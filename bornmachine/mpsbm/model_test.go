@@ -409,8 +409,8 @@ func TestBadInput(t *testing.T) {
 			_, err := m.Sweep(1, data, bornmachine.TrainConfig{ObjectiveConfig: model.ObjectiveConfig{Loss: "nll"}, LR: -1})
 			return err
 		}(), "step size"},
-		{"train spec", func() error { _, err := Train(t.Context(), "mps:-2", data, DefaultSettings()); return err }(), "at least 1"},
-		{"train nil data", func() error { _, err := Train(t.Context(), "mps:2", nil, DefaultSettings()); return err }(), "no data"},
+		{"train spec", func() error { _, err := Train(t.Context(), "mps:-2", data, nil, DefaultSettings()); return err }(), "at least 1"},
+		{"train nil data", func() error { _, err := Train(t.Context(), "mps:2", nil, nil, DefaultSettings()); return err }(), "no data"},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, tc.err, tc.want)

@@ -99,9 +99,9 @@ type Result struct {
 
 // Train builds the model named by spec (ParseSpec, as in mps:16),
 // initialises it and trains it on data with set.Sweeps sweeps through
-// bornmachine.Trainer. ctx can stop training early (the error then wraps
+// bornmachine.Trainer; the history records the NLL of test (nil: none). ctx can stop training early (the error then wraps
 // bornmachine.ErrInterrupted).
-func Train(ctx context.Context, spec string, data *dataset.Dataset, set Settings) (*Result, error) {
+func Train(ctx context.Context, spec string, data, test *dataset.Dataset, set Settings) (*Result, error) {
 	sp, err := ParseSpec(spec)
 	if err != nil {
 		return nil, err
@@ -118,7 +118,7 @@ func Train(ctx context.Context, spec string, data *dataset.Dataset, set Settings
 		Optimizer:       bornmachine.OptSweep, LR: set.LR, Steps: set.Sweeps, Tol: set.Tol,
 		CheckpointEvery: max(1, set.Sweeps),
 	}
-	tr := &bornmachine.Trainer{Model: m, Data: data, Config: cfg}
+	tr := &bornmachine.Trainer{Model: m, Data: data, Test: test, Config: cfg}
 	start := time.Now()
 	if err := tr.Run(ctx); err != nil {
 		return nil, fmt.Errorf("%s: %w", sp, err)
@@ -127,8 +127,8 @@ func Train(ctx context.Context, spec string, data *dataset.Dataset, set Settings
 	if res.Metrics, err = model.Evaluate(m, data, nil); err != nil {
 		return nil, err
 	}
-	if math.IsNaN(res.Metrics.KL) {
-		return nil, fmt.Errorf("%s: the trained model's KL is NaN", sp)
+	if math.IsNaN(res.Metrics.NLL) {
+		return nil, fmt.Errorf("%s: the trained model's NLL is NaN", sp)
 	}
 	return res, nil
 }

@@ -49,7 +49,7 @@ func TestAnchors(t *testing.T) {
 		for seed := uint64(1); seed <= seeds; seed++ {
 			set := DefaultSettings()
 			set.Seed = seed
-			r, err := Train(context.Background(), tc.spec, data, set)
+			r, err := Train(context.Background(), tc.spec, data, nil, set)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -86,7 +86,7 @@ func TestNLLVersusBondDim(t *testing.T) {
 		prev := math.Inf(1)
 		var rows []string
 		for _, chi := range []int{2, 4, 8, 16, 32} {
-			r, err := Train(context.Background(), fmt.Sprintf("mps:%d", chi), data, DefaultSettings())
+			r, err := Train(context.Background(), fmt.Sprintf("mps:%d", chi), data, nil, DefaultSettings())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -276,7 +276,7 @@ func TestInterrupt(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Nanosecond)
 	defer cancel()
 	<-ctx.Done()
-	_, err := Train(ctx, "mps:4", mustData(t, "bas:2x2"), DefaultSettings())
+	_, err := Train(ctx, "mps:4", mustData(t, "bas:2x2"), nil, DefaultSettings())
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("error %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"born/bornmachine/mpsbm"
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/model"
 	"born/models"
 )
 
@@ -35,6 +37,9 @@ type trainOptions struct {
 	workers  int
 	changed  func(flag string) bool
 	progress bool // draw a progress bar on errOut
+	// testFraction is --test-fraction; not given, the data's default
+	// (dataset.DefaultTestFraction).
+	testFraction float64
 }
 
 // resumeFlags are the flags that may accompany --resume.
@@ -56,7 +61,12 @@ reference code's demo, in seconds.
 Data (--data): bas:RxC (bars and stripes, pixel (i,j) is qubit i*C+j),
 gauss:N[:mu,sigma] (a discretised Gaussian on 0..2^N-1), digits (1797 8x8
 handwritten digits, binarized: 64 bits) or file:PATH (one bitstring
-q[n-1]...q[0] per line, or bitstring,weight).
+q[n-1]...q[0] per line, or bitstring,weight). --test-fraction F holds out
+that share of the data points (default 0.2 for image data such as digits, 0
+for the others; bas and gauss are distributions and take none), chosen with
+--split-seed; history.csv and the summary then carry the test NLL (nats per
+data point). Above 24 bits KL, valid mass and MMD need the full distribution
+and are skipped (NaN in history.csv); the NLL is exact for mps models.
 Circuit (--ansatz): qcbm:DEPTH[:PAIRS] (DEPTH+1 layers of Rz Rx Rz with CNOT
 entanglers on PAIRS = chowliu (default), line, ring, grid or a list 0-1,1-2) or
 hea:DEPTH (Ry Rz layers with CZ ladders); or (--circuit) an OpenQASM file whose
@@ -72,21 +82,25 @@ singular-value cutoff of the splits). Its defaults differ: --optimizer sweep,
 
 The run directory (--out; default runs/<date>-<time>, with -2, -3, ... added
 when runs start in the same second) receives model.json, history.csv (step,
-loss, kl, valid_mass, wall_seconds), circuit.qasm (OpenQASM 3, trained
-parameters bound), loss.png and distribution.png; model.json and history.csv
+loss, kl, valid_mass, wall_seconds, test_nll), circuit.qasm (OpenQASM 3,
+trained parameters bound), loss.png and distribution.png (above 24 bits:
+loss.png shows the training and test NLL per step, samples.png 64 samples of
+image data, and there is no distribution.png); model.json and history.csv
 are rewritten atomically every --checkpoint-every steps and on SIGINT/SIGTERM,
 and --resume DIR continues a run exactly where it stopped. When training ends,
 one line of JSON goes to stdout: {"out", "data", "ansatz", "circuit" or
 "model", "params", "steps", "stop" (steps, tol or lbfgs: <status>), "loss"
-(the last history row's), "kl", "nll", "valid_mass" (model mass on the data's
-support: the valid patterns of bas), "mmd" (exact, for the mmd loss),
-"seconds"}. A progress bar goes to stderr when it is a terminal (--quiet
+(the last history row's), "kl", "nll", "test_nll", "valid_mass" (model mass
+on the data's support: the valid patterns of bas), "mmd" (exact, for the mmd
+loss), "skipped" (the metrics not measured above 24 bits, which are left
+out), "seconds"}. A progress bar goes to stderr when it is a terminal (--quiet
 turns it off).`,
 		Example: `  born train
   born train --data bas:3x3 --ansatz qcbm:10 --grad adjoint --steps 1000
   born train --data bas:2x2 --ansatz qcbm:4 --shots 1000
   born train --data gauss:10 --ansatz qcbm:10:line --sigmas 0.25,10,1000 --grad adjoint
   born train --data bas:4x4 --model mps:32 --steps 10
+  born train --data file:images.txt --model mps:32 --steps 10 --test-fraction 0.2
   born train --data bas:3x3 --ansatz qcbm:6 --engine mps
   born train --resume runs/20260101-120000 --steps 2000`,
 		Args: cobra.NoArgs,
@@ -103,6 +117,8 @@ turns it off).`,
 	s := &opts.spec
 	f := cmd.Flags()
 	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma], digits or file:PATH")
+	f.Float64Var(&opts.testFraction, "test-fraction", 0, "share of the data points held out as a test set, in (0,1), or 0 for none (default: 0.2 for image data, 0 otherwise)")
+	f.Uint64Var(&s.SplitSeed, "split-seed", s.SplitSeed, "random seed of the train/test split")
 	f.StringVar(&s.Ansatz, "ansatz", s.Ansatz, "circuit: qcbm:DEPTH[:PAIRS] or hea:DEPTH")
 	f.StringVar(&s.Circuit, "circuit", "", "OpenQASM file of the circuit instead of --ansatz; its input parameters are trained")
 	f.StringVar(&s.Model, "model", "", "train a tensor-network Born machine instead of a circuit: mps:CHI")
@@ -167,6 +183,12 @@ func runTrain(opts *trainOptions) error {
 		if opts.spec.Sigmas, err = dataset.ParseSigmas(opts.sigmas); err != nil {
 			return err
 		}
+		opts.spec.TestFraction = opts.testFraction
+		if opts.changed == nil || !opts.changed("test-fraction") {
+			opts.spec.TestFraction = dataset.DefaultTestFraction(opts.spec.Data)
+		} else if err := dataset.CheckTestFraction(opts.testFraction); err != nil {
+			return fmt.Errorf("--test-fraction: %v", err)
+		}
 		if opts.spec.Circuit != "" {
 			if opts.changed != nil && opts.changed("ansatz") {
 				return fmt.Errorf("give --ansatz or --circuit, not both")
@@ -219,8 +241,10 @@ func runTrain(opts *trainOptions) error {
 	if err != nil {
 		return withEngineHint(err)
 	}
+	// The training succeeded and model.json holds it: a plot that cannot
+	// be drawn is a warning, not a failure.
 	if err := writePlots(run); err != nil {
-		return err
+		fmt.Fprintln(opts.errOut, "warning: plots:", err)
 	}
 	return writeSummary(opts.out, run)
 }
@@ -260,6 +284,9 @@ func writePlots(run *bornmachine.Run) error {
 			return err
 		}
 	}
+	if run.Data.Bits > dataset.MaxExactBits {
+		return writeWidePlots(run)
+	}
 	if len(run.History) > 0 {
 		if err := atomicfile.Write(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
 			unit := "step"
@@ -280,6 +307,36 @@ func writePlots(run *bornmachine.Run) error {
 	})
 }
 
+// writeWidePlots writes, for data above 24 bits (no KL, no full
+// distribution), loss.png (the training loss and the test NLL per step)
+// and, for image data, samples.png (64 samples of the model in a grid).
+func writeWidePlots(run *bornmachine.Run) error {
+	if len(run.History) > 0 {
+		if err := atomicfile.Write(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
+			return figures.NLLPlot(w, run.History, run.Data.Bits, run.Spec.Loss, historyUnit(run))
+		}); err != nil {
+			return err
+		}
+	}
+	if !run.Data.IsImage() {
+		return nil
+	}
+	samples, err := model.SampleWords(run.Model, 64, 1)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(run.Dir, "samples.png"), func(w io.Writer) error {
+		return figures.ImageGrid(w, samples, run.Data.Rows, run.Data.Cols, 8, nil)
+	})
+}
+
+func historyUnit(run *bornmachine.Run) string {
+	if run.Spec.Optimizer == bornmachine.OptSweep {
+		return "sweep (two-site MPS sweeps)"
+	}
+	return "step"
+}
+
 // trainSummary is the JSON line born train prints when it finishes.
 type trainSummary struct {
 	Out       string   `json:"out"`
@@ -291,11 +348,20 @@ type trainSummary struct {
 	Steps     int      `json:"steps"`
 	Stop      string   `json:"stop"`
 	Loss      float64  `json:"loss"`
-	KL        float64  `json:"kl"`
+	KL        *float64 `json:"kl,omitempty"`
 	NLL       float64  `json:"nll"`
-	ValidMass float64  `json:"valid_mass"`
+	TestNLL   *float64 `json:"test_nll,omitempty"`
+	ValidMass *float64 `json:"valid_mass,omitempty"`
 	MMD       *float64 `json:"mmd,omitempty"`
+	Skipped   string   `json:"skipped,omitempty"`
 	Seconds   float64  `json:"seconds"`
+}
+
+func numOrNil(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
 }
 
 func writeSummary(w io.Writer, run *bornmachine.Run) error {
@@ -307,7 +373,8 @@ func writeSummary(w io.Writer, run *bornmachine.Run) error {
 		s.Loss = run.History[len(run.History)-1].Loss
 	}
 	if m := run.Metrics; m != nil {
-		s.KL, s.NLL, s.ValidMass, s.MMD = m.KL, m.NLL, m.ValidMass, m.MMD
+		s.KL, s.NLL, s.ValidMass, s.MMD = numOrNil(m.KL), m.NLL, numOrNil(m.ValidMass), m.MMD
+		s.TestNLL, s.Skipped = m.TestNLL, m.Skipped
 	}
 	b, err := json.Marshal(s)
 	if err != nil {

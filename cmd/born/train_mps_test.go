@@ -44,8 +44,8 @@ func TestTrainMPSModel(t *testing.T) {
 		kl += data.Probs[i] * math.Log(data.Probs[i]/p[x])
 		valid += p[x]
 	}
-	if math.Abs(kl-s.KL) > 1e-12 || math.Abs(valid-s.ValidMass) > 1e-12 || !(s.KL <= 0.005) {
-		t.Errorf("summary KL %v valid %v; from the saved model %v, %v", s.KL, s.ValidMass, kl, valid)
+	if math.Abs(kl-*s.KL) > 1e-12 || math.Abs(valid-*s.ValidMass) > 1e-12 || !(*s.KL <= 0.005) {
+		t.Errorf("summary KL %v valid %v; from the saved model %v, %v", *s.KL, *s.ValidMass, kl, valid)
 	}
 	f, _ := os.Open(filepath.Join(dir, "history.csv"))
 	rows, err := csv.NewReader(f).ReadAll()

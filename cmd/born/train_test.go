@@ -78,13 +78,13 @@ func TestTrainRunDirectory(t *testing.T) {
 		kl += data.Probs[i] * math.Log(data.Probs[i]/p[x])
 		valid += p[x]
 	}
-	if math.Abs(kl-s.KL) > 1e-12 || math.Abs(valid-s.ValidMass) > 1e-12 {
-		t.Errorf("summary KL %v valid %v; from the saved model %v, %v", s.KL, s.ValidMass, kl, valid)
+	if math.Abs(kl-*s.KL) > 1e-12 || math.Abs(valid-*s.ValidMass) > 1e-12 {
+		t.Errorf("summary KL %v valid %v; from the saved model %v, %v", *s.KL, *s.ValidMass, kl, valid)
 	}
 	f, _ := os.Open(filepath.Join(dir, "history.csv"))
 	rows, err := csv.NewReader(f).ReadAll()
 	f.Close()
-	if err != nil || len(rows) != 22 || strings.Join(rows[0], ",") != "step,loss,kl,valid_mass,wall_seconds" || rows[21][0] != "20" {
+	if err != nil || len(rows) != 22 || strings.Join(rows[0], ",") != "step,loss,kl,valid_mass,wall_seconds,test_nll" || rows[21][0] != "20" {
 		t.Errorf("history.csv: %d rows (%v), header %v", len(rows), err, rows[0])
 	}
 	// circuit.qasm reads back as a circuit with the model's distribution.
@@ -134,8 +134,8 @@ func TestTrainDefault(t *testing.T) {
 	if !strings.HasPrefix(s.Out, "runs"+string(filepath.Separator)) || s.Data != "bas:2x3" || s.Params != 132 || s.Steps != 500 {
 		t.Errorf("summary %+v", s)
 	}
-	if s.KL > 0.05 || s.ValidMass < 0.95 {
-		t.Errorf("default run: KL %v, valid mass %v", s.KL, s.ValidMass)
+	if *s.KL > 0.05 || *s.ValidMass < 0.95 {
+		t.Errorf("default run: KL %v, valid mass %v", *s.KL, *s.ValidMass)
 	}
 	if _, err := os.Stat(filepath.Join(s.Out, "model.json")); err != nil {
 		t.Error(err)
