@@ -31,6 +31,10 @@ type shiftOptions struct {
 	seed    uint64 // with step, seeds every sampled run
 	step    int
 	sv      *svShift // the state-vector workspace, or nil
+	// gfn, if set (with shots > 0), is g as a function of the state,
+	// used instead of the vector g: the gradient of a sampled loss on
+	// more qubits than a dense g can hold.
+	gfn func(uint64) float64
 }
 
 // shiftGrad returns dL/dv for every occurrence by the parameter-shift rule.
@@ -166,7 +170,11 @@ func (pr *program) shiftRange(eng Engine, ev *evaluation, g []float64, opt shift
 				var f float64
 				if opt.shots > 0 {
 					pcg.Seed(opt.seed, stream(tagShift, uint64(opt.step), uint64(oi), uint64(t)))
-					if opt.shots > maxShotSamples {
+					if opt.gfn != nil {
+						for _, x := range work.Sample(opt.shots, rng) {
+							f += opt.gfn(x)
+						}
+					} else if opt.shots > maxShotSamples {
 						if err := drawCounts(work.Probabilities(), opt.shots, rng, func(x int, c int64) { f += g[x] * float64(c) }); err != nil {
 							return err
 						}

@@ -237,11 +237,11 @@ func (m *QCBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (mode
 	if data.Bits != m.NumBits() {
 		return nil, fmt.Errorf("the circuit has %d qubits but the data have %d bits; they must match", m.NumBits(), data.Bits)
 	}
-	if m.NumBits() > dataset.MaxExactBits {
-		return nil, fmt.Errorf("%d qubits: training needs the full distribution, at most %d qubits", m.NumBits(), dataset.MaxExactBits)
-	}
 	if m.NumParams() == 0 {
 		return nil, fmt.Errorf("the circuit has no parameters to train: declare them as OpenQASM 3 inputs (input float theta;) and use them in gate arguments")
+	}
+	if m.NumBits() > dataset.MaxExactBits {
+		return m.wideObjective(data, cfg)
 	}
 	loss, err := dataset.NewLoss(cfg.Loss, data, cfg.Sigmas)
 	if err != nil {
@@ -285,6 +285,9 @@ type qcbmObjective struct {
 	m    *QCBM
 	loss dataset.Loss
 	mmd  *dataset.MMDLoss // set when sampling
+	// wide is the loss above dataset.MaxExactBits qubits, where only
+	// samples of the model are drawn (wideObjective).
+	wide *dataset.SampledMMD
 	cfg  model.ObjectiveConfig
 	sv   atomic.Pointer[svShift] // the shift gradient's workspace, when idle
 }
@@ -299,6 +302,9 @@ func (o *qcbmObjective) svWork() *svShift {
 }
 
 func (o *qcbmObjective) Eval(step int, theta, grad []float64) (model.Evaluation, error) {
+	if o.wide != nil {
+		return o.evalWide(step, theta, grad)
+	}
 	pr := o.m.prog
 	ev, err := pr.evaluate(theta)
 	if err != nil {

@@ -29,6 +29,7 @@ type Kernel struct {
 	Bits   int
 
 	lag []float64    // Integer: k(d) for d = 0..2^n-1
+	ham []float64    // Hamming: k(d) for d = 0..Bits
 	fft *fourier.FFT // Integer, large n: FFT of length 2^(n+1)
 	kf  []complex128 // the Fourier coefficients of the circulant kernel
 }
@@ -52,6 +53,12 @@ func NewKernel(bits int, metric Metric, sigmas []float64) (*Kernel, error) {
 		return nil, fmt.Errorf("kernel on %d bits: need 1 to %d", bits, MaxBits)
 	}
 	k := &Kernel{Sigmas: append([]float64(nil), sigmas...), Metric: metric, Bits: bits}
+	if metric == Hamming {
+		k.ham = make([]float64, bits+1)
+		for d := range k.ham {
+			k.ham[d] = k.value(float64(d))
+		}
+	}
 	if metric == Integer && bits <= MaxExactBits {
 		N := 1 << uint(bits)
 		k.lag = make([]float64, N)
@@ -101,6 +108,9 @@ func (k *Kernel) Eval(x, y uint64) float64 {
 	if k.Metric == Integer {
 		d := float64(x) - float64(y)
 		return k.value(d * d)
+	}
+	if k.ham != nil {
+		return k.ham[bits.OnesCount64(x^y)]
 	}
 	return k.value(float64(bits.OnesCount64(x ^ y)))
 }

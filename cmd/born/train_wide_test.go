@@ -110,3 +110,60 @@ func TestTrainWideTestNLL(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainWideQCBM trains a 30-qubit QCBM on the MPS engine with the
+// sampled MMD and shift gradients: the run ends with status 0, KL and
+// valid mass are left out, the sampled loss is finite, and the NLL and
+// test NLL of the summary are recomputed from the saved circuit.
+func TestTrainWideQCBM(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	var lines []string
+	for range 40 {
+		b := make([]byte, 30)
+		v := byte(r.IntN(2))
+		for i := range b {
+			if r.Float64() < 0.1 {
+				v ^= 1
+			}
+			b[i] = '0' + v
+		}
+		lines = append(lines, string(b))
+	}
+	tmp := t.TempDir()
+	path := filepath.Join(tmp, "wide.txt")
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(tmp, "run")
+	out, _, err := train(t, "--data", "file:"+path, "--ansatz", "qcbm:1:line", "--engine", "mps:4", "--shots", "20",
+		"--steps", "2", "--sigmas", "2,8", "--test-fraction", "0.25", "--out", dir, "--quiet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := decodeSummary(t, out)
+	if s.KL != nil || s.ValidMass != nil || s.TestNLL == nil || math.IsNaN(s.Loss) || s.Steps != 2 {
+		t.Fatalf("summary %+v", s)
+	}
+	_, m, err := bornmachine.ReadModelFile(filepath.Join(dir, "model.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainSet, test, err := dataset.Load("file:"+path, 0.25, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nll := func(d *dataset.Dataset) float64 {
+		var sum float64
+		for i, x := range d.States {
+			lp, err := m.LogProb(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum -= d.Probs[i] * max(lp, math.Log(1e-300))
+		}
+		return sum
+	}
+	if a, b := nll(trainSet), nll(test); math.Abs(a-s.NLL) > 1e-9*max(1, a) || math.Abs(b-*s.TestNLL) > 1e-9*max(1, b) {
+		t.Errorf("summary NLL %v test %v; from the saved model %v, %v", s.NLL, *s.TestNLL, a, b)
+	}
+}
