@@ -31,6 +31,7 @@ const (
 
 var (
 	_ model.Model         = (*Model)(nil)
+	_ model.Wide          = (*Model)(nil)
 	_ bornmachine.Sweeper = (*Model)(nil)
 )
 
@@ -51,12 +52,12 @@ type Model struct {
 	PairSteps int
 }
 
-// New returns a real MPS Born machine on n bits (2 to dataset.MaxBits)
+// New returns a real MPS Born machine on n bits (2 to dataset.MaxWideBits)
 // with bond cap bondDim (0: none) and relative cutoff (0: DefaultCutoff),
 // initialised by Init(seed, min(2, bondDim)).
 func New(n, bondDim int, cutoff float64, seed uint64) (*Model, error) {
-	if n < 2 || n > dataset.MaxBits {
-		return nil, fmt.Errorf("mps: %d bits; the MPS Born machine needs 2 to %d", n, dataset.MaxBits)
+	if n < 2 || n > dataset.MaxWideBits {
+		return nil, fmt.Errorf("mps: %d bits; the MPS Born machine needs 2 to %d", n, dataset.MaxWideBits)
 	}
 	if bondDim < 0 {
 		return nil, fmt.Errorf("mps: bond dimension %d; use at least 1, as in mps:16", bondDim)
@@ -129,8 +130,8 @@ func (m *Model) options() mps.Options {
 // |<x|psi>|^2 for the state s (copied), with bond cap bondDim (0: none)
 // and cutoff (0: DefaultCutoff) for training.
 func FromState(s *mps.State, bondDim int, cutoff float64) (*Model, error) {
-	if n := s.NumQubits(); n < 2 || n > dataset.MaxBits {
-		return nil, fmt.Errorf("mps: %d qubits; the MPS Born machine needs 2 to %d", n, dataset.MaxBits)
+	if n := s.NumQubits(); n < 2 || n > dataset.MaxWideBits {
+		return nil, fmt.Errorf("mps: %d qubits; the MPS Born machine needs 2 to %d", n, dataset.MaxWideBits)
 	}
 	if cutoff == 0 {
 		cutoff = DefaultCutoff
@@ -268,6 +269,9 @@ func (m *Model) SetParams(theta []float64) error {
 }
 
 func (m *Model) checkState(x uint64) error {
+	if m.n > 64 {
+		return fmt.Errorf("mps: a state of %d bits takes %d words; use LogProbWords", m.n, dataset.Words(m.n))
+	}
 	if m.n < 64 && x>>uint(m.n) != 0 {
 		return fmt.Errorf("mps: state %d does not fit in %d bits", x, m.n)
 	}
@@ -283,6 +287,33 @@ func (m *Model) LogProb(x uint64) (float64, error) {
 	return math.Log(real(a)*real(a) + imag(a)*imag(a)), nil
 }
 
+// LogProbWords returns ln p(x) for the state x of dataset.Words(n) words,
+// bit q in bit q%64 of word q/64 (model.Wide).
+func (m *Model) LogProbWords(x []uint64) (float64, error) {
+	if len(x) != dataset.Words(m.n) {
+		return 0, fmt.Errorf("mps: a state of %d bits takes %d words, not %d", m.n, dataset.Words(m.n), len(x))
+	}
+	if r := m.n % 64; r != 0 && x[len(x)-1]>>uint(r) != 0 {
+		return 0, fmt.Errorf("mps: the state has bits beyond its %d", m.n)
+	}
+	a := m.st.Amplitude(mps.Bits(x))
+	return math.Log(real(a)*real(a) + imag(a)*imag(a)), nil
+}
+
+// SampleWords draws shots exact samples as Sample does (the same random
+// numbers), one after another, dataset.Words(n) words each (model.Wide).
+func (m *Model) SampleWords(shots int, seed uint64) ([]uint64, error) {
+	if shots < 0 {
+		return nil, fmt.Errorf("shots %d: need a count >= 0", shots)
+	}
+	bs := m.st.SampleBits(shots, rand.New(rand.NewPCG(seed, tagDraw)))
+	out := make([]uint64, 0, shots*dataset.Words(m.n))
+	for _, b := range bs {
+		out = append(out, b...)
+	}
+	return out, nil
+}
+
 // Probabilities returns p(x) for all 2^n states (n <= MaxExactBits).
 func (m *Model) Probabilities() ([]float64, error) {
 	if m.n > dataset.MaxExactBits {
@@ -296,6 +327,9 @@ func (m *Model) Probabilities() ([]float64, error) {
 func (m *Model) Sample(shots int, seed uint64) ([]uint64, error) {
 	if shots < 0 {
 		return nil, fmt.Errorf("shots %d: need a count >= 0", shots)
+	}
+	if m.n > 64 {
+		return nil, fmt.Errorf("mps: samples of %d bits take %d words; use SampleWords", m.n, dataset.Words(m.n))
 	}
 	return m.st.Sample(shots, rand.New(rand.NewPCG(seed, tagDraw))), nil
 }
@@ -350,8 +384,8 @@ func Load(raw []byte) (*Model, error) {
 	if err := json.Unmarshal(raw, &j); err != nil {
 		return nil, err
 	}
-	if j.Bits < 2 || j.Bits > dataset.MaxBits {
-		return nil, fmt.Errorf("%d bits; the MPS Born machine needs 2 to %d", j.Bits, dataset.MaxBits)
+	if j.Bits < 2 || j.Bits > dataset.MaxWideBits {
+		return nil, fmt.Errorf("%d bits; the MPS Born machine needs 2 to %d", j.Bits, dataset.MaxWideBits)
 	}
 	if len(j.Tensors) != j.Bits {
 		return nil, fmt.Errorf("%d tensors for %d bits", len(j.Tensors), j.Bits)

@@ -101,8 +101,8 @@ func nllGrad(ts []mps.Tensor, data *dataset.Dataset, grad bool) (float64, []mps.
 	z := real(el[n][0])
 	if !grad {
 		var nll float64
-		for i, x := range data.States {
-			a := amplitude(ts, x)
+		for i := range data.Len() {
+			a := amplitude(ts, data.State(i))
 			nll -= data.Probs[i] * math.Log((real(a)*real(a)+imag(a)*imag(a))/z)
 		}
 		return nll, nil
@@ -110,7 +110,7 @@ func nllGrad(ts []mps.Tensor, data *dataset.Dataset, grad bool) (float64, []mps.
 	for q := n - 1; q >= 0; q-- {
 		er[q] = transferRight(er[q+1], ts[q])
 	}
-	nd := len(data.States)
+	nd := data.Len()
 	// Left vectors of every data state at each bond b, and right vectors.
 	lv := make([]envs, n+1)
 	rv := make([]envs, n+1)
@@ -123,7 +123,7 @@ func nllGrad(ts []mps.Tensor, data *dataset.Dataset, grad bool) (float64, []mps.
 	}
 	var nll float64
 	inv := make([]complex128, nd) // pi(x) / conj(Psi(x))
-	for i := range data.States {
+	for i := range nd {
 		a := lv[n].row(i)[0]
 		p := real(a)*real(a) + imag(a)*imag(a)
 		nll -= data.Probs[i] * math.Log(p/z)
@@ -153,8 +153,8 @@ func nllGrad(ts []mps.Tensor, data *dataset.Dataset, grad bool) (float64, []mps.
 				}
 			}
 		}
-		for i, x := range data.States {
-			s := int(x >> uint(q) & 1)
+		for i := range nd {
+			s := data.Bit(i, q)
 			L, R := lv[q].row(i), rv[q+1].row(i)
 			for l, lval := range L {
 				c := 2 * inv[i] * complex(real(lval), -imag(lval))
@@ -252,11 +252,12 @@ func rightStepTo(out, v []complex128, t mps.Tensor, s int) {
 	}
 }
 
-// amplitude returns Psi(x) = A_0[x_0] ... A_{n-1}[x_{n-1}].
-func amplitude(ts []mps.Tensor, x uint64) complex128 {
+// amplitude returns Psi(x) = A_0[x_0] ... A_{n-1}[x_{n-1}] for the state
+// x of dataset.Words(n) words (bit q in word q/64).
+func amplitude(ts []mps.Tensor, x []uint64) complex128 {
 	v := []complex128{1}
 	for q, t := range ts {
-		v = leftStep(v, t, int(x>>uint(q)&1))
+		v = leftStep(v, t, int(x[q/64]>>uint(q%64)&1))
 	}
 	return v[0]
 }

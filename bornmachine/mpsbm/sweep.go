@@ -47,7 +47,7 @@ func (m *Model) Sweep(step int, data *dataset.Dataset, cfg bornmachine.TrainConf
 	// (row i of an nd×dim matrix).
 	r := make([]envs, n+1)
 	l := make([]envs, n+1)
-	r[n], l[0] = ones(len(data.States)), ones(len(data.States))
+	r[n], l[0] = ones(data.Len()), ones(data.Len())
 	for b := n - 1; b >= 2; b-- {
 		r[b] = r[b+1].right(st.Site(b), data, b)
 	}
@@ -83,8 +83,8 @@ func (m *Model) evaluate(data *dataset.Dataset, loss string) (model.Evaluation, 
 		ev.Probs = p
 		ev.Loss = dataset.NLL(data, p)
 	} else {
-		for i, x := range data.States {
-			lp, err := m.LogProb(x)
+		for i := range data.Len() {
+			lp, err := m.LogProbWords(data.State(i))
 			if err != nil {
 				return ev, err
 			}
@@ -116,18 +116,18 @@ func (e envs) row(i int) []complex128 { return e.v[i*e.dim : (i+1)*e.dim] }
 
 // left returns the vectors one bond to the right: v A_q[x_q].
 func (e envs) left(t mps.Tensor, data *dataset.Dataset, q int) envs {
-	out := envs{dim: t.DR, v: make([]complex128, len(data.States)*t.DR)}
-	for i, x := range data.States {
-		leftStepTo(out.row(i), e.row(i), t, int(x>>uint(q)&1))
+	out := envs{dim: t.DR, v: make([]complex128, data.Len()*t.DR)}
+	for i := range data.Len() {
+		leftStepTo(out.row(i), e.row(i), t, data.Bit(i, q))
 	}
 	return out
 }
 
 // right returns the vectors one bond to the left: A_q[x_q] v.
 func (e envs) right(t mps.Tensor, data *dataset.Dataset, q int) envs {
-	out := envs{dim: t.DL, v: make([]complex128, len(data.States)*t.DL)}
-	for i, x := range data.States {
-		rightStepTo(out.row(i), e.row(i), t, int(x>>uint(q)&1))
+	out := envs{dim: t.DL, v: make([]complex128, data.Len()*t.DL)}
+	for i := range data.Len() {
+		rightStepTo(out.row(i), e.row(i), t, data.Bit(i, q))
 	}
 	return out
 }
@@ -219,10 +219,11 @@ func (p *pair) grad(g, th []complex128) {
 // descend takes the gradient steps on the merged pair th of sites i, i+1.
 func (sw *sweeper) descend(th []complex128, dl, dr int, l, r envs, i int) []complex128 {
 	d := sw.data
-	p := &pair{dl: dl, dr: dr, l: l, r: r, w: d.Probs, psi: make([]complex128, len(d.States)),
-		s1: make([]int, len(d.States)), s2: make([]int, len(d.States))}
-	for k, x := range d.States {
-		p.s1[k], p.s2[k] = int(x>>uint(i)&1), int(x>>uint(i+1)&1)
+	nd := d.Len()
+	p := &pair{dl: dl, dr: dr, l: l, r: r, w: d.Probs, psi: make([]complex128, nd),
+		s1: make([]int, nd), s2: make([]int, nd)}
+	for k := range nd {
+		p.s1[k], p.s2[k] = d.Bit(k, i), d.Bit(k, i+1)
 	}
 	f0 := p.nll(th)
 	cand := make([]complex128, len(th))
