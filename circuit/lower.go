@@ -103,8 +103,25 @@ func (e *LowerError) Error() string { return fmt.Sprintf("op %d: %s", e.Op, e.Ms
 // controls, modifiers are applied (ctrl and negctrl become controls, inv and
 // integer pow become powers or repeated bodies), barriers are dropped, and
 // measurements of several qubits become one instruction per qubit.
+//
+// Lower refuses, before expanding anything, a circuit that would lower to
+// more than MaxInstrs instructions (counted by a Sizer) or whose gate
+// definitions nest more than 64 deep.
 func (c *Circuit) Lower() (*Lowered, error) {
-	l := &Lowered{NumQubits: c.NumQubits, NumClbits: c.NumClbits, NumSymbols: len(c.Symbols)}
+	sz := &Sizer{}
+	var total float64
+	for i := range c.Ops {
+		n := sz.Op(&c.Ops[i])
+		if sz.TooDeep() {
+			return nil, &LowerError{Op: i, Msg: sz.DepthMessage()}
+		}
+		total += n
+		if total > float64(MaxInstrs) {
+			return nil, &LowerError{Op: i, Msg: SizeMessage(&c.Ops[i], n, total)}
+		}
+	}
+	l := &Lowered{NumQubits: c.NumQubits, NumClbits: c.NumClbits, NumSymbols: len(c.Symbols),
+		Instrs: make([]Instr, 0, int(total))}
 	for i := range c.Ops {
 		op := &c.Ops[i]
 		switch op.Kind {
@@ -118,7 +135,7 @@ func (c *Circuit) Lower() (*Lowered, error) {
 				l.Instrs = append(l.Instrs, Instr{Kind: IReset, Targets: []int{q}, Cond: op.Cond, Op: i})
 			}
 		case GateOp:
-			lw := lowerer{out: l.Instrs, op: i, cond: op.Cond}
+			lw := lowerer{out: l.Instrs, op: i, cond: op.Cond, sz: sz}
 			if err := lw.gate(op.Gate, op.Params, op.Mods, op.Qubits, nil, 0, 1, 0); err != nil {
 				return nil, err
 			}
@@ -128,10 +145,166 @@ func (c *Circuit) Lower() (*Lowered, error) {
 	return l, nil
 }
 
+// MaxInstrs is the largest number of instructions Lower makes (about 150
+// bytes each): a circuit whose gate definitions expand to more is refused
+// before anything is expanded.
+var MaxInstrs = 1 << 22
+
+// SizeMessage words the refusal of op, which lowers to n instructions and
+// brings the circuit's total to total, above MaxInstrs.
+func SizeMessage(op *Op, n, total float64) string {
+	if n > float64(MaxInstrs) && op.Kind == GateOp {
+		return fmt.Sprintf("%s expands to %s operations (limit %d)", op.Gate.Name, FormatCount(n), MaxInstrs)
+	}
+	return fmt.Sprintf("circuit too large: %s operations once gate definitions are expanded (limit %d)", FormatCount(total), MaxInstrs)
+}
+
+// FormatCount prints a count that may be huge: 2^k for a power of two
+// from 2^20, an integer below 10^15, else in e-notation.
+func FormatCount(n float64) string {
+	if math.IsInf(n, 0) {
+		return "infinitely many"
+	}
+	if fr, e := math.Frexp(n); fr == 0.5 && e-1 >= 20 {
+		return fmt.Sprintf("2^%d", e-1)
+	}
+	if n < 1e15 {
+		return fmt.Sprintf("%.0f", n)
+	}
+	return fmt.Sprintf("%.3g", n)
+}
+
+// Sizer counts the instructions operations lower to without lowering them,
+// remembering the count of every gate definition it has seen. The count is
+// Lower's, or more where a power of a user gate inside a body is reduced by
+// the gate's order (Order) only once its parameters are substituted. A
+// Sizer is not safe for concurrent use.
+type Sizer struct {
+	memo map[*GateDef]float64
+	deep string // a gate nested more than maxLowerDepth deep
+}
+
+// Op returns the number of instructions op lowers to.
+func (s *Sizer) Op(op *Op) float64 {
+	switch op.Kind {
+	case Measure, Reset:
+		return float64(len(op.Qubits))
+	case GateOp:
+		return s.gate(op.Gate, op.Params, op.Mods, 0)
+	}
+	return 0
+}
+
+// TooDeep reports whether a gate seen was nested more than 64 deep.
+func (s *Sizer) TooDeep() bool { return s.deep != "" }
+
+// DepthMessage words a TooDeep refusal.
+func (s *Sizer) DepthMessage() string {
+	return fmt.Sprintf("gate definitions nested more than %d deep (at %s; recursive definition?)", maxLowerDepth, s.deep)
+}
+
+func (s *Sizer) gate(g *GateDef, params []Expr, mods []Modifier, depth int) float64 {
+	if depth > maxLowerDepth {
+		if s.deep == "" {
+			s.deep = g.Name
+		}
+		return 0
+	}
+	pow := 1.0
+	for _, m := range mods {
+		if m.Kind == Pow {
+			pow *= m.Exp
+		}
+	}
+	var n float64
+	for g.Controls > 0 && g.Target != nil {
+		if g.Phase != 0 {
+			n++
+		}
+		g = g.Target
+	}
+	switch {
+	case g.MatrixFunc != nil:
+		return n + 1
+	case g.Opaque:
+		return n
+	case pow != math.Trunc(pow):
+		return n + 1 // one matrix
+	}
+	body := s.body(g, depth)
+	pow = reducedPow(g, params, pow, body)
+	return n + math.Abs(pow)*body
+}
+
+// body returns the instructions one application of user gate g lowers to.
+func (s *Sizer) body(g *GateDef, depth int) float64 {
+	if v, ok := s.memo[g]; ok {
+		return v
+	}
+	var sum float64
+	for j := range g.Body {
+		bop := &g.Body[j]
+		if bop.Kind != GateOp {
+			continue
+		}
+		// A power of a gate with parameters of g is reduced only once
+		// they are substituted (not here: counted unreduced).
+		sum += s.gate(bop.Gate, bop.Params, bop.Mods, depth+1)
+	}
+	if s.deep != "" {
+		return sum // not remembered: the depth depends on the way in
+	}
+	if s.memo == nil {
+		s.memo = map[*GateDef]float64{}
+	}
+	s.memo[g] = sum
+	return sum
+}
+
+// maxOrderQubits and maxOrderSize bound the user gates whose integer powers
+// are reduced by the gate's order: at most 6 qubits and 4096 instructions,
+// so that multiplying out the body (a 2^n x 2^n matrix) costs little.
+const (
+	maxOrderQubits = 6
+	maxOrderSize   = 1 << 12
+)
+
+// reducedPow returns the integer power pow of user gate g (whose body
+// lowers to size instructions) reduced modulo the order of its matrix (see
+// Order), so that pow(2^62) @ g repeats g's body at most a few times; pow
+// itself when g's parameters are not all numeric, g is too large, or its
+// matrix has no small order.
+func reducedPow(g *GateDef, params []Expr, pow, size float64) float64 {
+	if math.Abs(pow) < 2 || g.NumQubits() > maxOrderQubits || size > maxOrderSize {
+		return pow
+	}
+	p := make([]float64, len(params))
+	for i, e := range params {
+		if !IsConst(e) {
+			return pow
+		}
+		p[i] = e.Eval(nil)
+	}
+	m, err := BodyMatrix(g, p)
+	if err != nil {
+		return pow // lowering the body reports it
+	}
+	r := Order(m)
+	if r == 0 {
+		return pow
+	}
+	red := math.Mod(math.Abs(pow), float64(r)) // exact; the same for the inverse
+	if pow < 0 {
+		return -red
+	}
+	return red
+}
+
 type lowerer struct {
 	out  []Instr
 	op   int
 	cond []Condition
+	sz   *Sizer
 }
 
 const maxLowerDepth = 64
@@ -203,6 +376,7 @@ func (lw *lowerer) gate(g *GateDef, params []Expr, mods []Modifier, qubits []int
 	if pow != math.Trunc(pow) {
 		return lw.powBody(g, params, qubits, controls, ctrlState, pow, depth)
 	}
+	pow = reducedPow(g, params, pow, lw.sz.body(g, depth))
 	reps := int(math.Abs(pow))
 	sign := 1.0
 	if pow < 0 {

@@ -2,6 +2,7 @@ package circuit
 
 import (
 	"math"
+	"math/big"
 	"math/bits"
 	"math/cmplx"
 )
@@ -159,28 +160,15 @@ func Controlled(u Matrix, nc int, ctrlState uint64) Matrix {
 	return out
 }
 
-// Power returns m^p. Integer powers (of any sign) are exact products; a
-// non-integer power is the principal power (eigenphases in (-pi, pi]) and is
-// supported for diagonal and 2x2 unitary matrices. ok is false otherwise.
+// Power returns m^p. Integer powers (of any sign and size) are exact: a
+// unitary of finite order r (m^r = I, found as in Order) is raised to p mod
+// r, so pow(2^62) of x is the identity, and other matrices by repeated
+// squaring. A non-integer power is the principal power (eigenphases in
+// (-pi, pi]) and is supported for diagonal and 2x2 unitary matrices. ok is
+// false otherwise.
 func Power(m Matrix, p float64) (Matrix, bool) {
-	if p == math.Trunc(p) && math.Abs(p) < 1<<31 {
-		k := int64(p)
-		base := m
-		if k < 0 {
-			base = Dagger(m)
-			k = -k
-		}
-		out := Identity(m.Dim())
-		for k > 0 {
-			if k&1 == 1 {
-				out = MatMul(out, base)
-			}
-			k >>= 1
-			if k > 0 {
-				base = MatMul(base, base)
-			}
-		}
-		return out, true
+	if p == math.Trunc(p) && !math.IsInf(p, 0) {
+		return IntPower(m, p), true
 	}
 	if IsDiagonal(m) {
 		d := m.Dim()
@@ -209,6 +197,108 @@ func Power(m Matrix, p float64) (Matrix, bool) {
 		f1*p1[0] + f2*(1-p1[0]), f1*p1[1] - f2*p1[1],
 		f1*p1[2] - f2*p1[2], f1*p1[3] + f2*(1-p1[3]),
 	}, true
+}
+
+// maxOrder is the largest order Order finds.
+const maxOrder = 64
+
+// orderTol is how close m^r must be to a multiple of the identity, entry by
+// entry, for Order to take r as (part of) m's order: far above the rounding
+// of r products of unitaries, far below any deviation a gate angle meant to
+// miss a root of unity has in practice.
+const orderTol = 1e-12
+
+// Order returns the smallest r <= 64*64 with m^r = I for a matrix whose
+// power m^s (s <= 64) is a multiple c I of the identity with c a root of
+// unity of order b <= 64 (then r = s b): every Clifford and Clifford+T gate
+// and rotation by a rational multiple of pi with a small denominator has
+// one. It returns 0 when there is none (or m is not square).
+func Order(m Matrix) int {
+	d := m.Dim()
+	if d*d != len(m) || d == 0 {
+		return 0
+	}
+	pw := m
+	for s := 1; s <= maxOrder; s++ {
+		if s > 1 {
+			pw = MatMul(pw, m)
+		}
+		c := pw[0]
+		if math.Abs(cmplx.Abs(c)-1) > orderTol || MaxDiff(pw, Scale(c, Identity(d))) > orderTol {
+			continue
+		}
+		// c = e^{2 pi i a/b}: the denominator of its phase.
+		f := cmplx.Phase(c) / (2 * math.Pi)
+		for b := 1; b <= maxOrder; b++ {
+			x := f * float64(b)
+			if math.Abs(x-math.Round(x)) < orderTol*float64(b) {
+				return s * b
+			}
+		}
+		return 0
+	}
+	return 0
+}
+
+// IntPower returns m^k for an integer k (a float64 holding an integer,
+// which may exceed the int64 range): k reduced modulo m's order where it
+// has one (Order), so that a power of a gate of finite order is as exact as
+// one product of at most a few of its factors, then the binary powers of m
+// (or of its adjoint for negative k, which is its inverse for a unitary).
+func IntPower(m Matrix, k float64) Matrix {
+	if math.Abs(k) >= 2 { // (m, its adjoint and I need no order)
+		if r := Order(m); r > 0 {
+			k = math.Mod(k, float64(r)) // exact
+			if k < 0 {
+				k += float64(r)
+			}
+		}
+	}
+	base := m
+	if k < 0 {
+		base = Dagger(m)
+		k = -k
+	}
+	out := Identity(m.Dim())
+	e, _ := new(big.Float).SetFloat64(k).Int(nil) // exact: k is an integer
+	long := e.BitLen() > 20
+	for i := 0; i < e.BitLen(); i++ {
+		if e.Bit(i) == 1 {
+			out = MatMul(out, base)
+		}
+		if i+1 < e.BitLen() {
+			base = MatMul(base, base)
+			if long {
+				// Squaring doubles the rounding errors each time; keep a
+				// unitary base unitary, so that they grow no faster than
+				// the k-fold error of its eigenphases, which no method
+				// avoids.
+				base = unitarize(base)
+			}
+		}
+	}
+	return out
+}
+
+// unitarize returns the unitary polar factor of a matrix within rounding of
+// a unitary, by two Newton-Schulz steps X (3I - X^dagger X) / 2; a matrix
+// far from unitary is returned unchanged.
+func unitarize(m Matrix) Matrix {
+	d := m.Dim()
+	for range 2 {
+		g := MatMul(Dagger(m), m)
+		if MaxDiff(g, Identity(d)) > 1e-3 {
+			return m
+		}
+		for i := range g {
+			g[i] = -g[i] / 2
+		}
+		for i := 0; i < d; i++ {
+			g[i*d+i] += 1.5
+		}
+		m = MatMul(m, g)
+	}
+	return m
 }
 
 // cpow returns z^p on the principal branch, with |z| taken as 1 for unit-modulus

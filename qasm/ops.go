@@ -148,6 +148,25 @@ func (p *parser) spend(n int, pos Pos) {
 	p.budget -= n
 }
 
+// expand adds copies applications of the gate operation op to the count of
+// instructions the circuit lowers to, and reports false (with an error at
+// pos) when one application nests gate definitions too deep, or when the
+// count passes circuit.MaxInstrs: the lowering's own budget, refused here
+// before anything is expanded and with a position.
+func (p *parser) expand(op *circuit.Op, copies int, pos Pos) bool {
+	n := p.sizer.Op(op)
+	if p.sizer.TooDeep() {
+		p.errorf(pos, "%s", p.sizer.DepthMessage())
+		p.sizer = circuit.Sizer{}
+		return false
+	}
+	p.expanded += n * float64(copies)
+	if p.expanded > float64(circuit.MaxInstrs) && !p.noExpand {
+		p.fatalf(pos, "%s", circuit.SizeMessage(op, n, p.expanded))
+	}
+	return true
+}
+
 // alloc returns a slice of n ints, carved from a shared block when small.
 func (p *parser) alloc(n int) []int {
 	if n > 64 {
@@ -263,6 +282,9 @@ func (p *parser) applyGate(nameTok token, params []pexpr, args []qarg, cond []ci
 	}
 	p.spend(n*len(args), p.posOf(nameTok))
 	ps := exprs(params)
+	if !p.expand(&circuit.Op{Kind: circuit.GateOp, Gate: g, Params: ps}, n, p.posOf(nameTok)) {
+		return
+	}
 	for i := 0; i < n; i++ {
 		qs := p.alloc(len(args))
 		for j, r := range refs {

@@ -129,8 +129,11 @@ type parser struct {
 
 	allowOpaque bool
 	readFile    func(string) ([]byte, error)
-	budget      int // qubit operands left (Options.MaxOps)
+	budget      int           // qubit operands left (Options.MaxOps)
+	sizer       circuit.Sizer // instructions each gate lowers to
+	expanded    float64       // instructions the circuit lowers to so far
 	maxOps      int
+	noExpand    bool // Options.NoExpandLimit
 
 	circ    *circuit.Circuit
 	errs    ErrorList
@@ -176,6 +179,7 @@ func newParser(filename string, opts *Options) *parser {
 	p.file = filename
 	if opts != nil {
 		p.allowOpaque = opts.AllowOpaque
+		p.noExpand = opts.NoExpandLimit
 		if opts.ReadFile != nil {
 			p.readFile = opts.ReadFile
 		}

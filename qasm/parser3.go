@@ -1041,6 +1041,9 @@ func (p *parser) applyGate3(nameTok token, g *circuit.GateDef, mods []circuit.Mo
 		}
 	}
 	p.spend(n*len(args), p.posOf(nameTok))
+	if !p.expand(&circuit.Op{Kind: circuit.GateOp, Gate: g, Params: params, Mods: mods}, n, p.posOf(nameTok)) {
+		return
+	}
 	check := hasFracPow(mods) || p.frac[g]
 	for i := 0; i < n; i++ {
 		qs := p.alloc(len(args))

@@ -39,6 +39,12 @@ type Options struct {
 	// after broadcasting, gate definition bodies included (a gate on k qubits
 	// counts k, an operation on none counts 1). Zero means DefaultMaxOps.
 	MaxOps int
+
+	// NoExpandLimit lifts the reader's check that gate applications expand
+	// to at most circuit.MaxInstrs instructions. Tools that do not lower
+	// the program (a converter that keeps gate definitions) set it; the
+	// lowering refuses such a circuit anyway.
+	NoExpandLimit bool
 }
 
 // Parse reads an OpenQASM 2.0 program from src into a circuit. filename is

@@ -582,7 +582,7 @@ func TestWriteTooLarge(t *testing.T) {
 		fmt.Fprintf(&b, "gate g%d(a) x, y, z { g%d(a) x, y, z; g%d(a) z, y, x; }\n", i, i-1, i-1)
 	}
 	b.WriteString("qubit[3] q;\ng39(0.1) q[0], q[1], q[2];\n")
-	c, _ := mustParse(t, b.String(), nil)
+	c, _ := mustParse(t, b.String(), &Options{NoExpandLimit: true})
 	for _, opts := range []WriteOptions{{Version: 2}, {Version: 3, Flatten: true}} {
 		if _, err := Format(c, opts); err == nil || !strings.Contains(err.Error(), "would write more than") {
 			t.Errorf("%+v: %v", opts, err)

@@ -49,6 +49,9 @@ type Verification struct {
 	MaxDiff       float64 `json:"max_prob_diff"`
 	ClassicalDiff float64 `json:"max_classical_diff"`
 	Tolerance     float64 `json:"tolerance"`
+	// Powers is the number of integer gate powers checked by a route
+	// independent of the lowering (CheckPowers).
+	Powers int `json:"powers_checked,omitempty"`
 	// Values are the parameter values verified at, for symbolic exports.
 	Values map[string]float64 `json:"values,omitempty"`
 }

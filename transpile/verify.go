@@ -201,6 +201,11 @@ func (r *Result) VerifyExport(text []byte, seed uint64) (*Verification, error) {
 		}
 		exp = c
 	}
+	n, err := CheckPowers(r.Source)
+	v.Powers = n
+	if err != nil {
+		return v, err
+	}
 	chk, err := Verify(r.Source, exp, r.Layout.Final, vals)
 	if chk != nil {
 		v.Qubits, v.MaxDiff, v.ClassicalDiff = chk.Qubits, chk.MaxDiff, chk.ClassicalDiff

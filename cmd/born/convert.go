@@ -110,7 +110,7 @@ func runConvert(opts *convertOptions) error {
 		return writeOutput(opts.out, opts.output, out)
 	}
 	// Converting does not simulate: opaque gates may be applied.
-	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true})
+	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true, NoExpandLimit: true})
 	for _, w := range warnings {
 		fmt.Fprintln(opts.errOut, w) // "file:line:col: warning: ..."
 	}

@@ -2,7 +2,11 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +69,76 @@ func TestTrainHugeShots(t *testing.T) {
 	}
 	if s := decodeSummary(t, out); s.Steps != 3 || !(s.Loss >= 0) {
 		t.Errorf("summary %+v", s)
+	}
+}
+
+// A 1.8 KB file whose gate g60 doubles sixty times (2^60 operations) is
+// refused with its position by every command that lowers it, within a
+// second and 100 MB (born run grew past 2.6 GB until the machine ran out
+// of memory).
+func TestExpansionRefusedEverywhere(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("OPENQASM 3.0;\ninclude \"stdgates.inc\";\ninput float th;\nqubit[2] q;\ngate g0(t) a { rx(t) a; }\n")
+	for i := 1; i <= 60; i++ {
+		fmt.Fprintf(&b, "gate g%d(t) a { g%d(t) a; g%d(t) a; }\n", i, i-1, i-1)
+	}
+	b.WriteString("g60(th) q[0];\n")
+	file := filepath.Join(t.TempDir(), "g60.qasm")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := "g60.qasm:66:1: g60 expands to 2^60 operations (limit 4194304)"
+	for _, args := range [][]string{
+		{"run", file, "--param", "th=0.1"},
+		{"export", file, "--target", "ibm-heron", "--param", "th=0.1"},
+		{"train", "--data", "bas:1x2", "--circuit", file, "--steps", "1", "--out", filepath.Join(t.TempDir(), "r"), "--quiet"},
+	} {
+		var err error
+		testguard.Within(t, args[0], time.Second, 100<<20, func() {
+			_, _, err = runBorn(t, "", args...)
+		})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("born %s: %v, want an error containing %q", args[0], err, want)
+		}
+	}
+}
+
+// pow(2^62) @ x is the identity and pow(10^18) @ h too: born run prints
+// |00> with probability exactly 1 (it printed P(1) = 0.123 and P(0) = 0.558),
+// and born export checks these powers by a route independent of the
+// lowering.
+func TestPowExactCLI(t *testing.T) {
+	src := "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\npow(2**62) @ x q[0];\npow(1e18) @ h q[1];\n"
+	out, _, err := runBorn(t, src, "run", "-", "--print", "probs", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Probabilities map[string]float64 `json:"probabilities"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Probabilities) != 1 || got.Probabilities["00"] != 1 {
+		t.Errorf("probabilities %v, want exactly {00: 1}", got.Probabilities)
+	}
+	report := filepath.Join(t.TempDir(), "report.json")
+	if _, _, err := runBorn(t, src, "export", "-", "--target", "qasm3", "--report", report); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Verification struct {
+			Powers int `json:"powers_checked"`
+		} `json:"verification"`
+	}
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Verification.Powers != 2 {
+		t.Errorf("export report: %d powers checked, want 2: %s", rep.Verification.Powers, raw)
 	}
 }
