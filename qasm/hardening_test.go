@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"born/circuit"
 	"born/internal/testguard"
 )
 
@@ -84,5 +85,28 @@ func TestHugePowerOfUserGate(t *testing.T) {
 	// hs has order 24 and 10^18 = 16 (mod 24).
 	if len(l.Instrs) != 32 {
 		t.Errorf("%d instructions, want 32", len(l.Instrs))
+	}
+}
+
+// Nested if blocks cost linear time and are limited with a position: 100,000
+// levels (a 1 MB file, which ran past 8.8 GB) are refused at once, and 256
+// levels are read with each operation holding all 256 conditions.
+func TestNestedIf(t *testing.T) {
+	nested := func(d int) string {
+		return "OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[1] q;\nbit[1] c;\nc[0] = measure q[0];\n" +
+			strings.Repeat("if (c[0]) {\n", d) + "x q[0];\n" + strings.Repeat("}\n", d)
+	}
+	refused(t, "nest", nested(100000), "nest.qasm:262:11: blocks nested too deeply (more than 256 levels")
+	var c *circuit.Circuit
+	var err error
+	testguard.Within(t, "256 nested ifs", time.Second, 100<<20, func() {
+		c, _, err = Parse("ok.qasm", []byte(nested(256)), nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := c.Ops[len(c.Ops)-1]
+	if len(last.Cond) != 256 || last.Gate.Name != "x" {
+		t.Errorf("innermost operation %s with %d conditions, want x with 256", last.Gate.Name, len(last.Cond))
 	}
 }

@@ -15,6 +15,7 @@ const (
 	maxIncludeDepth = 32   // nested includes
 	maxIncludes     = 256  // include statements read in all
 	maxNesting      = 256  // nested parentheses, minus signs and ^ in one expression
+	maxBlockNesting = 256  // nested blocks: for, if, { }
 	maxExprNodes    = 4096 // operators and operands in one expression
 )
 

@@ -337,12 +337,21 @@ func (p *parser) unsupported(word string) {
 	p.sync3()
 }
 
+// nest enters one more level of blocks (for, if, { }), refusing more than
+// maxBlockNesting with an error at pos that ends the reading.
+func (p *parser) nest(pos Pos) {
+	if p.depth >= maxBlockNesting {
+		p.fatalf(pos, "blocks nested too deeply (more than %d levels of for, if and { })", maxBlockNesting)
+	}
+	p.depth++
+}
+
 // block3 reads { statements } in a new scope.
 func (p *parser) block3() {
 	open := p.pos()
+	p.nest(open)
 	p.next()
 	p.pushScope()
-	p.depth++
 	for p.tok.kind != tRBrace && p.tok.kind != tEOF {
 		p.statement3()
 	}
@@ -359,8 +368,8 @@ func (p *parser) body3() {
 		p.block3()
 		return
 	}
+	p.nest(p.pos())
 	p.pushScope()
-	p.depth++
 	p.statement3()
 	p.depth--
 	p.popScope()
@@ -1389,7 +1398,9 @@ func (p *parser) if3() {
 		}
 		return
 	}
-	saved := p.conds
+	// p.conds is a stack: each if pushes its conditions and pops them
+	// (operations take copies), so nesting costs linear time.
+	saved := len(p.conds)
 	if known {
 		if v {
 			p.body3()
@@ -1397,9 +1408,9 @@ func (p *parser) if3() {
 			p.skipStmt()
 		}
 	} else {
-		p.conds = append(append([]circuit.Condition(nil), saved...), conds...)
+		p.conds = append(p.conds, conds...)
 		p.body3()
-		p.conds = saved
+		p.conds = p.conds[:saved]
 	}
 	if p.tok.kind != tIdent || p.tok.lit != "else" {
 		return
@@ -1417,9 +1428,9 @@ func (p *parser) if3() {
 	default:
 		neg := conds[0]
 		neg.Negate = !neg.Negate
-		p.conds = append(append([]circuit.Condition(nil), saved...), neg)
+		p.conds = append(p.conds, neg)
 		p.body3()
-		p.conds = saved
+		p.conds = p.conds[:saved]
 	}
 }
 
