@@ -98,6 +98,11 @@ type Dataset struct {
 //	digits              the 1797 8x8 handwritten digits of the UCI optdigits
 //	                    set as scikit-learn ships them, binarized at half
 //	                    intensity (64 bits; see DigitImages)
+//	idx:PATH[:RxC][:T][:n=N]
+//	                    images from an IDX file (MNIST, Fashion-MNIST;
+//	                    gzipped or not), downsampled to R x C by block means
+//	                    and binarized at T x 255 (default 0.5); n=N keeps the
+//	                    first N images (see ParseIDXSpec, ReadIDX)
 //	file:PATH           one bitstring per line (q[n-1]...q[0]), or
 //	                    bitstring,weight; duplicates accumulate; blank lines
 //	                    and lines starting with # are skipped
@@ -168,14 +173,20 @@ func Load(spec string, testFraction float64, seed uint64) (train, test *Dataset,
 			return nil, nil, err
 		}
 		pts = imagePoints(im)
+	case "idx":
+		var im *Images
+		if im, err = ReadIDXSpec(arg); err != nil {
+			return nil, nil, err
+		}
+		pts = imagePoints(im)
 	case "file":
 		if arg == "" {
 			return nil, nil, fmt.Errorf("dataset %q: give a path, as in file:data.txt", spec)
 		}
 		pts, err = filePoints(arg)
 	default:
-		return nil, nil, fmt.Errorf("unknown dataset %q%s: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits or file:PATH", spec,
-			suggest.DidYouMean(kind, []string{"bas", "gauss", "digits", "file"}))
+		return nil, nil, fmt.Errorf("unknown dataset %q%s: use bas:RxC (e.g. bas:3x3), gauss:N[:mu,sigma] (e.g. gauss:10), digits, idx:PATH[:RxC][:T][:n=N] or file:PATH", spec,
+			suggest.DidYouMean(kind, []string{"bas", "gauss", "digits", "idx", "file"}))
 	}
 	if err != nil {
 		return nil, nil, err

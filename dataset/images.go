@@ -1,9 +1,6 @@
 package dataset
 
-import (
-	"fmt"
-	"sort"
-)
+import "fmt"
 
 // Words returns the number of uint64 words that hold a state of bits bits:
 // word k holds bits 64k to 64k+63.
@@ -43,28 +40,15 @@ func (im *Images) Pixel(k, i, j int) int {
 	return int(im.X[k*im.Words()+q/64] >> uint(q%64) & 1)
 }
 
+// Format returns image k as a bitstring q[n-1]...q[0]: pixel (0,0) last.
+func (im *Images) Format(k int) string { return FormatWords(im.Image(k), im.Bits()) }
+
 // Dataset returns the images as a distribution: every image weighs the
-// same, duplicates add. States of one word (at most MaxBits pixels) only.
+// same, duplicates add; states wider than 64 bits take several words (see
+// Dataset).
 func (im *Images) Dataset() (*Dataset, error) {
-	n := im.Len()
-	if n == 0 {
+	if im.Len() == 0 {
 		return nil, fmt.Errorf("%s: no images", im.Spec)
 	}
-	if im.Bits() > MaxBits {
-		return nil, fmt.Errorf("%s: %dx%d = %d pixels; data of more than %d bits cannot be held as a distribution yet: downsample, as in :%dx%d", im.Spec, im.Rows, im.Cols, im.Bits(), MaxBits, 8, 8)
-	}
-	count := map[uint64]int{}
-	for _, x := range im.X {
-		count[x]++
-	}
-	d := &Dataset{Spec: im.Spec, Bits: im.Bits(), Rows: im.Rows, Cols: im.Cols, Digest: im.Digest}
-	for x := range count {
-		d.States = append(d.States, x)
-	}
-	sort.Slice(d.States, func(i, j int) bool { return d.States[i] < d.States[j] })
-	d.Probs = make([]float64, len(d.States))
-	for i, x := range d.States {
-		d.Probs[i] = float64(count[x]) / float64(n)
-	}
-	return d, nil
+	return imagePoints(im).dataset()
 }

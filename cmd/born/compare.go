@@ -79,7 +79,7 @@ history.csv.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.data, "data", "bas:3x3", "dataset: bas:RxC, gauss:N[:mu,sigma], digits or file:PATH")
+	f.StringVar(&opts.data, "data", "bas:3x3", "dataset: bas:RxC, gauss:N[:mu,sigma], digits, idx:PATH[:RxC][:T] or file:PATH")
 	f.Float64Var(&opts.testFraction, "test-fraction", 0, "share of the data points held out as a test set, in (0,1), or 0 for none (default: 0.2 for image data, 0 otherwise)")
 	f.Uint64Var(&opts.splitSeed, "split-seed", 1, "random seed of the train/test split")
 	f.StringSliceVar(&opts.models, "models", []string{"qcbm:10", "rbm:16", "flow:16"}, "models to compare, comma-separated")

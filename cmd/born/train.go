@@ -60,9 +60,11 @@ reference code's demo, in seconds.
 
 Data (--data): bas:RxC (bars and stripes, pixel (i,j) is qubit i*C+j),
 gauss:N[:mu,sigma] (a discretised Gaussian on 0..2^N-1), digits (1797 8x8
-handwritten digits, binarized: 64 bits) or file:PATH (one bitstring
-q[n-1]...q[0] per line, or bitstring,weight). --test-fraction F holds out
-that share of the data points (default 0.2 for image data such as digits, 0
+handwritten digits, binarized: 64 bits), idx:PATH[:RxC][:T][:n=N] (images of
+an MNIST-format IDX file, downsampled to RxC by block means, pixel on at mean
+intensity >= T x 255, default 0.5; n=N keeps the first N) or file:PATH (one
+bitstring q[n-1]...q[0] per line, or bitstring,weight).
+--test-fraction F holds out that share of the data points (default 0.2 for image data such as digits, 0
 for the others; bas and gauss are distributions and take none), chosen with
 --split-seed; history.csv and the summary then carry the test NLL (nats per
 data point). Above 24 bits KL, valid mass and MMD need the full distribution
@@ -116,7 +118,7 @@ turns it off).`,
 	}
 	s := &opts.spec
 	f := cmd.Flags()
-	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma], digits or file:PATH")
+	f.StringVar(&s.Data, "data", s.Data, "dataset: bas:RxC, gauss:N[:mu,sigma], digits, idx:PATH[:RxC][:T] or file:PATH")
 	f.Float64Var(&opts.testFraction, "test-fraction", 0, "share of the data points held out as a test set, in (0,1), or 0 for none (default: 0.2 for image data, 0 otherwise)")
 	f.Uint64Var(&s.SplitSeed, "split-seed", s.SplitSeed, "random seed of the train/test split")
 	f.StringVar(&s.Ansatz, "ansatz", s.Ansatz, "circuit: qcbm:DEPTH[:PAIRS] or hea:DEPTH")
