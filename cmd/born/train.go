@@ -64,11 +64,12 @@ handwritten digits, binarized: 64 bits), idx:PATH[:RxC][:T][:n=N] (images of
 an MNIST-format IDX file, downsampled to RxC by block means, pixel on at mean
 intensity >= T x 255, default 0.5; n=N keeps the first N) or file:PATH (one
 bitstring q[n-1]...q[0] per line, or bitstring,weight).
---test-fraction F holds out that share of the data points (default 0.2 for image data such as digits, 0
-for the others; bas and gauss are distributions and take none), chosen with
---split-seed; history.csv and the summary then carry the test NLL (nats per
-data point). Above 24 bits KL, valid mass and MMD need the full distribution
-and are skipped (NaN in history.csv); the NLL is exact for mps models.
+--test-fraction F holds out that share of the data points (default 0.2 for
+image data such as digits, 0 for the others; bas and gauss are distributions
+and take none), chosen with --split-seed; history.csv and the summary then
+carry the test NLL (nats per data point). Above 24 bits KL, valid mass and MMD
+need the full distribution and are skipped (NaN in history.csv); the NLL is
+exact for mps models.
 Circuit (--ansatz): qcbm:DEPTH[:PAIRS] (DEPTH+1 layers of Rz Rx Rz with CNOT
 entanglers on PAIRS = chowliu (default), line, ring, grid or a list 0-1,1-2) or
 hea:DEPTH (Ry Rz layers with CZ ladders); or (--circuit) an OpenQASM file whose
