@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"born/bornmachine"
+	"born/bornmachine/figures"
 	"born/bornmachine/mpsbm"
 	"born/classical"
 	"born/classical/rbm"
@@ -280,7 +281,10 @@ type Report struct {
 	Samples      int     `json:"samples"`
 	TestSamples  int     `json:"test_samples"`
 	// Skipped says which metrics were not measured and why.
-	Skipped  string            `json:"skipped,omitempty"`
+	Skipped string `json:"skipped,omitempty"`
+	// Rows and Cols are the image shape of image data (0: not images).
+	Rows     int               `json:"rows,omitempty"`
+	Cols     int               `json:"cols,omitempty"`
 	Sigmas   []float64         `json:"sigmas"`
 	Seeds    []uint64          `json:"seeds"`
 	Summary  []Summary         `json:"summary"`
@@ -363,7 +367,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("%s already holds a comparison; choose another --out", cfg.Out)
 	}
 	rep := &Report{Data: data.Spec, Bits: data.Bits, Entropy: data.Entropy(), Sigmas: sigmas, Seeds: cfg.Seeds,
-		TestFraction: frac, SplitSeed: cfg.SplitSeed, Samples: data.Samples,
+		TestFraction: frac, SplitSeed: cfg.SplitSeed, Samples: data.Samples, Rows: data.Rows, Cols: data.Cols,
 		Versions: bornmachine.Versions(cfg.Program), data: data, test: test}
 	if test != nil {
 		rep.TestSamples = test.Samples
@@ -406,6 +410,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				if p, err = tr.Model.Probabilities(); err != nil {
 					return nil, err
 				}
+			} else if data.IsImage() {
+				if err := writeSamples(filepath.Join(dir, SamplesFile), tr.Model, data, seed); err != nil {
+					return nil, fmt.Errorf("%s, seed %d: %w", spec, seed, err)
+				}
 			}
 			t := Trial{Model: spec, Family: fam.Name, Seed: seed, Params: tr.Model.NumParams(), KL: met.KL, NLL: met.NLL,
 				NLLErr: met.NLLErr, TestNLL: math.NaN(), TestNLLErr: met.TestNLLErr, MMD: math.NaN(),
@@ -425,6 +433,22 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// SamplesFile is the grid of 64 samples drawn from each model trained on
+// image data above dataset.MaxExactBits bits, in its run's folder.
+const SamplesFile = "samples.png"
+
+// writeSamples draws 64 images from m (seeded by seed) and writes them as
+// an 8 x 8 grid.
+func writeSamples(path string, m model.Model, data *dataset.Dataset, seed uint64) error {
+	xs, err := model.SampleWords(m, 64, seed)
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, func(w io.Writer) error {
+		return figures.ImageGrid(w, xs, data.Rows, data.Cols, 8, nil)
+	})
 }
 
 // saveModel writes model.json and history.csv of a model its trainer did
@@ -644,6 +668,18 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(w, "\n![KL against training step, and model probabilities next to the data's](%s)\n\n", PlotFile)
 	} else {
 		fmt.Fprintf(w, "\n![test NLL against training time](%s)\n\n", PlotFile)
+		if r.Rows > 0 {
+			fmt.Fprintln(w, "64 samples of each model (first seed):")
+			fmt.Fprintln(w)
+			seen := map[string]bool{}
+			for _, t := range r.Trials {
+				if !seen[t.Model] {
+					seen[t.Model] = true
+					fmt.Fprintf(w, "- %s: ![samples of %s](%s)\n", t.Model, t.Model, filepath.ToSlash(filepath.Join(t.Dir, SamplesFile)))
+				}
+			}
+			fmt.Fprintln(w)
+		}
 	}
 	fmt.Fprintln(w, "## Every run")
 	fmt.Fprintln(w)

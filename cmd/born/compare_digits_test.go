@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -69,6 +70,15 @@ func TestCompareDigits(t *testing.T) {
 		}
 		if !(tr.TestNLL < 0.75*64*math.Ln2) {
 			t.Errorf("%s: test NLL %v is not far below uniform's %v", tr.Model, tr.TestNLL, 64*math.Ln2)
+		}
+		f, err := os.Open(filepath.Join(dir, tr.Dir, compare.SamplesFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil || img.Bounds().Dx() < 8*8 {
+			t.Errorf("%s: samples.png %v (%v)", tr.Model, img.Bounds(), err)
 		}
 		if !math.IsNaN(tr.KL) || !math.IsNaN(tr.MMD) {
 			t.Errorf("%s: KL %v, MMD %v measured on 64 bits", tr.Model, tr.KL, tr.MMD)
