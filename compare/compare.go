@@ -290,6 +290,8 @@ type Report struct {
 	Summary  []Summary         `json:"summary"`
 	Trials   []Trial           `json:"trials"`
 	Versions map[string]string `json:"versions"`
+	// Warnings are figures that could not be drawn (the results stand).
+	Warnings []string `json:"warnings,omitempty"`
 
 	data, test *dataset.Dataset
 }
@@ -412,7 +414,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				}
 			} else if data.IsImage() {
 				if err := writeSamples(filepath.Join(dir, SamplesFile), tr.Model, data, seed); err != nil {
-					return nil, fmt.Errorf("%s, seed %d: %w", spec, seed, err)
+					rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s, seed %d: no %s: %v", spec, seed, SamplesFile, err))
 				}
 			}
 			t := Trial{Model: spec, Family: fam.Name, Seed: seed, Params: tr.Model.NumParams(), KL: met.KL, NLL: met.NLL,
@@ -511,6 +513,15 @@ func (r *Report) summarize() {
 }
 
 func (r *Report) write(dir string) error {
+	// The models are trained and saved: a plot that cannot be drawn is a
+	// warning (in report.json too), not a failure.
+	plot := r.Plot
+	if r.Skipped != "" {
+		plot = r.PlotNLL
+	}
+	if err := atomicfile.Write(filepath.Join(dir, PlotFile), plot); err != nil {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("no %s: %v", PlotFile, err))
+	}
 	if err := atomicfile.Write(filepath.Join(dir, ReportJSON), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -518,13 +529,7 @@ func (r *Report) write(dir string) error {
 	}); err != nil {
 		return err
 	}
-	if err := atomicfile.Write(filepath.Join(dir, ReportMD), r.WriteMarkdown); err != nil {
-		return err
-	}
-	if r.Skipped != "" {
-		return atomicfile.Write(filepath.Join(dir, PlotFile), r.PlotNLL)
-	}
-	return atomicfile.Write(filepath.Join(dir, PlotFile), r.Plot)
+	return atomicfile.Write(filepath.Join(dir, ReportMD), r.WriteMarkdown)
 }
 
 func pm(s Stat, format string) string {

@@ -166,6 +166,9 @@ func runCompare(opts *compareOptions) error {
 	if err != nil {
 		return err
 	}
+	for _, w := range rep.Warnings {
+		fmt.Fprintln(opts.errOut, "warning:", w)
+	}
 	if opts.format == "json" {
 		return writeJSON(opts.out, rep)
 	}
