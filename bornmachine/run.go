@@ -21,6 +21,7 @@ import (
 	"born/internal/atomicfile"
 	"born/internal/suggest"
 	"born/model"
+	"born/qasm"
 )
 
 // RunSpec is everything that defines a training run; model.json keeps it
@@ -219,7 +220,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	var m *QCBM
 	var warnings []string
 	if spec.Circuit != "" {
-		src, err := os.ReadFile(spec.Circuit)
+		src, err := qasm.ReadSource(spec.Circuit, 0)
 		if err != nil {
 			return nil, fmt.Errorf("--circuit: %w", err)
 		}

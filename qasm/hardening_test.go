@@ -2,6 +2,8 @@ package qasm
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +110,61 @@ func TestNestedIf(t *testing.T) {
 	last := c.Ops[len(c.Ops)-1]
 	if len(last.Cond) != 256 || last.Gate.Name != "x" {
 		t.Errorf("innermost operation %s with %d conditions, want x with 256", last.Gate.Name, len(last.Cond))
+	}
+}
+
+// Sources and includes are read only from regular files of bounded size:
+// include "/dev/zero" (read without end before) and a too-large include are
+// refused with the include's position at once; ConfineIncludes refuses an
+// include outside the program's folder, also through a symbolic link.
+func TestBoundedReads(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		refused(t, "zero", "OPENQASM 2.0;\ninclude \"/dev/zero\";\n", `zero.qasm:2:9: cannot include "/dev/zero": /dev/zero is a device, not a regular file`)
+		var err error
+		testguard.Within(t, "ParseFile(/dev/zero)", time.Second, 100<<20, func() { _, _, err = ParseFile("/dev/zero", nil) })
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("ParseFile(/dev/zero): %v", err)
+		}
+	}
+	dir := t.TempDir()
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(path, text string) {
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(filepath.Join(dir, "lib.inc"), "gate myx a { x a; }\n"+strings.Repeat("// padding\n", 200))
+	write(filepath.Join(sub, "inside.inc"), "gate myy a { y a; }\n")
+	if err := os.Symlink(filepath.Join(dir, "lib.inc"), filepath.Join(sub, "link.inc")); err != nil {
+		t.Fatal(err)
+	}
+	prog := filepath.Join(sub, "p.qasm")
+	for _, tc := range []struct {
+		include string
+		opts    *Options
+		want    string // "" for success
+	}{
+		{"../lib.inc", nil, ""},
+		{"inside.inc", &Options{ConfineIncludes: true}, ""},
+		{"../lib.inc", &Options{ConfineIncludes: true}, `p.qasm:3:9: cannot include "../lib.inc": it is outside`},
+		{"link.inc", &Options{ConfineIncludes: true}, `cannot include "link.inc": it is outside`},
+		{"../lib.inc", &Options{MaxBytes: 1000}, `born reads program files of at most 1000 bytes`},
+		{"sub", nil, "is a directory"},
+	} {
+		inc := tc.include
+		if inc == "sub" {
+			inc = "../sub"
+		}
+		write(prog, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\ninclude \""+inc+"\";\nqreg q[1];\n")
+		_, _, err := ParseFile(prog, tc.opts)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("include %q with %+v: %v, want %q", tc.include, tc.opts, err, tc.want)
+		}
+	}
+	if _, err := ReadLimited(strings.NewReader(strings.Repeat("x", 101)), "standard input", 100); err == nil || !strings.Contains(err.Error(), "standard input holds more than 100 bytes") {
+		t.Errorf("ReadLimited: %v", err)
 	}
 }

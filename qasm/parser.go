@@ -2,7 +2,6 @@ package qasm
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -135,6 +134,8 @@ type parser struct {
 	expanded    float64       // instructions the circuit lowers to so far
 	maxOps      int
 	noExpand    bool // Options.NoExpandLimit
+	confine     bool // Options.ConfineIncludes
+	topDir      string
 
 	circ    *circuit.Circuit
 	errs    ErrorList
@@ -168,7 +169,7 @@ type parser struct {
 
 func newParser(filename string, opts *Options) *parser {
 	p := &parser{
-		readFile: os.ReadFile,
+		readFile: func(path string) ([]byte, error) { return ReadSource(path, 0) },
 		maxOps:   DefaultMaxOps,
 		circ:     &circuit.Circuit{},
 		names:    map[string]*symbol{},
@@ -178,8 +179,17 @@ func newParser(filename string, opts *Options) *parser {
 		reserved: reserved2,
 	}
 	p.file = filename
+	p.topDir = filepath.Dir(filename)
+	if strings.HasPrefix(filename, "<") { // <stdin>
+		p.topDir = "."
+	}
 	if opts != nil {
 		p.allowOpaque = opts.AllowOpaque
+		p.confine = opts.ConfineIncludes
+		if opts.MaxBytes > 0 && opts.ReadFile == nil {
+			max := opts.MaxBytes
+			p.readFile = func(path string) ([]byte, error) { return ReadSource(path, max) }
+		}
 		p.noExpand = opts.NoExpandLimit
 		if opts.ReadFile != nil {
 			p.readFile = opts.ReadFile
@@ -643,6 +653,10 @@ func (p *parser) include(name string, pos Pos) {
 		p.fatalf(pos, "more than %d include statements", maxIncludes)
 	}
 	p.nIncludes++
+	if p.confine && !within(p.topDir, path) {
+		p.errorf(pos, "cannot include %q: it is outside %s, and includes are confined to the program's folder", name, p.topDir)
+		return
+	}
 	src, err := p.readFile(path)
 	if err != nil {
 		p.errorf(pos, "cannot include %q: %v", name, err)

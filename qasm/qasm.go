@@ -1,8 +1,6 @@
 package qasm
 
 import (
-	"os"
-
 	"born/circuit"
 )
 
@@ -31,8 +29,18 @@ type Options struct {
 	AllowOpaque bool
 
 	// ReadFile reads included files (and the file itself for ParseFile). It
-	// defaults to os.ReadFile. include "qelib1.inc" never reads a file.
+	// defaults to ReadSource with MaxBytes: regular files of bounded size.
+	// include "qelib1.inc" never reads a file.
 	ReadFile func(name string) ([]byte, error)
+
+	// MaxBytes bounds the size of the program file and of each included
+	// file the default ReadFile reads. Zero means DefaultMaxBytes.
+	MaxBytes int64
+
+	// ConfineIncludes refuses an include of a file outside the folder of
+	// the program read (or of the current folder, for standard input),
+	// symbolic links resolved: for reading programs one does not trust.
+	ConfineIncludes bool
 
 	// MaxOps bounds the size of the circuit, and so the memory the reader
 	// uses: it is the largest number of qubit operands in all operations
@@ -72,7 +80,11 @@ func Parse(filename string, src []byte, opts *Options) (*circuit.Circuit, []Warn
 // and parses it with Parse. An error reading the file itself is returned as
 // is.
 func ParseFile(path string, opts *Options) (*circuit.Circuit, []Warning, error) {
-	read := os.ReadFile
+	var max int64
+	if opts != nil {
+		max = opts.MaxBytes
+	}
+	read := func(path string) ([]byte, error) { return ReadSource(path, max) }
 	if opts != nil && opts.ReadFile != nil {
 		read = opts.ReadFile
 	}

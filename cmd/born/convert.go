@@ -15,6 +15,7 @@ import (
 type convertOptions struct {
 	in          io.Reader
 	out, errOut io.Writer
+	confine     bool // --confine-includes
 
 	file       string
 	to         string
@@ -72,6 +73,7 @@ OUT atomically.`,
 	f.BoolVar(&opts.flatten, "flatten", false, "inline the program's gate definitions")
 	f.IntVar(&opts.layers, "layers", 0, "MPS model: staircase layers of two-qubit unitaries (0: up to 4, keeping the best)")
 	f.StringArrayVar(&opts.params, "param", nil, "bind a parameter: NAME=VALUE (repeatable)")
+	f.BoolVar(&opts.confine, "confine-includes", false, confineHelp)
 	f.StringVar(&opts.paramsFile, "params", "", `bind parameters from a JSON file: {"theta": 0.5, ...}`)
 	return cmd
 }
@@ -92,7 +94,7 @@ func runConvert(opts *convertOptions) error {
 	if err != nil {
 		return err
 	}
-	name, src, err := readSource(modelFile(opts.file), opts.in) // a run directory means its model.json
+	name, src, err := readSource(modelFile(opts.file), opts.in, 1<<30) // a run directory means its model.json
 	if err != nil {
 		return err
 	}
@@ -110,7 +112,7 @@ func runConvert(opts *convertOptions) error {
 		return writeOutput(opts.out, opts.output, out)
 	}
 	// Converting does not simulate: opaque gates may be applied.
-	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true, NoExpandLimit: true})
+	c, warnings, err := qasm.Parse(name, src, &qasm.Options{AllowOpaque: true, NoExpandLimit: true, ConfineIncludes: opts.confine})
 	for _, w := range warnings {
 		fmt.Fprintln(opts.errOut, w) // "file:line:col: warning: ..."
 	}

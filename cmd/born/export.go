@@ -23,6 +23,7 @@ import (
 type exportOptions struct {
 	in          io.Reader
 	out, errOut io.Writer
+	confine     bool // --confine-includes
 
 	file     string
 	target   string
@@ -85,6 +86,7 @@ Without -o the export goes to standard output.`,
 	f.StringVar(&opts.target, "target", "", "export target (required): "+strings.Join(transpile.TargetNames(), ", "))
 	f.StringVar(&opts.coupling, "coupling", "", "coupling map: a JSON file of qubit pairs [[0,1],[1,2],...]")
 	f.StringArrayVar(&opts.params, "param", nil, "parameter value NAME=VALUE (repeatable)")
+	f.BoolVar(&opts.confine, "confine-includes", false, confineHelp)
 	f.StringVar(&opts.paramsF, "params", "", `parameter values: a JSON file {"NAME": VALUE, ...}`)
 	f.BoolVar(&opts.symbolic, "symbolic", false, "keep parameters without values as inputs (qasm3, braket)")
 	f.StringVar(&opts.report, "report", "", "write a JSON report (layouts, gate counts, verification) to this file")
@@ -206,7 +208,7 @@ func printCompiled(w io.Writer, comp *mpsbm.Compiled) {
 func exportSource(opts *exportOptions) (*circuit.Circuit, map[string]float64, error) {
 	path := modelFile(opts.file)
 	if !strings.HasSuffix(strings.ToLower(path), ".json") {
-		c, err := readCircuit(opts.file, opts.in, opts.errOut)
+		c, err := readCircuit(opts.file, opts.in, opts.errOut, opts.confine)
 		return c, map[string]float64{}, err
 	}
 	_, m, err := models.ReadFile(path)

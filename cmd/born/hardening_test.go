@@ -142,3 +142,31 @@ func TestPowExactCLI(t *testing.T) {
 		t.Errorf("export report: %d powers checked, want 2: %s", rep.Verification.Powers, raw)
 	}
 }
+
+// born run /dev/zero and train --circuit /dev/zero read without end (train
+// was killed for memory); now they are refused at once, as is an include
+// outside the program's folder with --confine-includes.
+func TestRefuseDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	for _, args := range [][]string{
+		{"run", "/dev/zero"},
+		{"export", "/dev/zero", "--target", "qasm3"},
+		{"train", "--data", "bas:2x2", "--circuit", "/dev/zero", "--steps", "1", "--out", filepath.Join(t.TempDir(), "r"), "--quiet"},
+	} {
+		var err error
+		testguard.Within(t, args[0]+" /dev/zero", time.Second, 100<<20, func() { _, _, err = runBorn(t, "", args...) })
+		if err == nil || !strings.Contains(err.Error(), "/dev/zero is a device, not a regular file") {
+			t.Errorf("born %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "p.qasm"), []byte("OPENQASM 2.0;\ninclude \"/etc/passwd\";\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runBorn(t, "", "run", filepath.Join(dir, "p.qasm"), "--confine-includes")
+	if err == nil || !strings.Contains(err.Error(), `cannot include "/etc/passwd": it is outside`) {
+		t.Errorf("--confine-includes: %v", err)
+	}
+}

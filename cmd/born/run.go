@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 type runOptions struct {
 	in          io.Reader
 	out, errOut io.Writer
+	confine     bool // --confine-includes
 
 	file       string
 	output     string
@@ -95,29 +95,36 @@ expressions such as pi/2.`,
 	f.StringVar(&opts.precision, "precision", "double", "sv: amplitude precision, double (complex128) or single (complex64, half the memory, faster)")
 	f.StringVar(&opts.maxMemory, "max-memory", "", "sv: largest state to allocate, e.g. 20GiB (default: half the physical memory)")
 	f.StringArrayVar(&opts.params, "param", nil, "bind an input parameter of an OpenQASM 3 file: --param name=value (repeatable)")
+	f.BoolVar(&opts.confine, "confine-includes", false, confineHelp)
 	f.StringVar(&opts.paramsFile, "params", "", "bind input parameters from a JSON file {\"name\": value, \"theta\": [v0, v1, ...]}")
 	hiddenAliases(cmd, map[string]string{"output": "print"})
 	return cmd
 }
 
-// readSource reads a file, or in for "-", and returns the name to report
-// it by.
-func readSource(file string, in io.Reader) (name string, src []byte, err error) {
+// confineHelp is the help of --confine-includes.
+const confineHelp = "refuse includes of files outside the program's folder (for programs you do not trust)"
+
+// readSource reads a file, or in for "-", of at most max bytes (0: the
+// reader's limit for programs, qasm.DefaultMaxBytes), and returns the name
+// to report it by. A file must be a regular file: a device or a pipe could
+// be read without end.
+func readSource(file string, in io.Reader, max int64) (name string, src []byte, err error) {
 	if file == "-" {
-		src, err = io.ReadAll(in)
+		src, err = qasm.ReadLimited(in, "standard input", max)
 		return "<stdin>", src, err
 	}
-	src, err = os.ReadFile(file)
+	src, err = qasm.ReadSource(file, max)
 	return file, src, err
 }
 
-// readCircuit reads and parses an OpenQASM file, or standard input for "-".
-func readCircuit(file string, in io.Reader, errOut io.Writer) (*circuit.Circuit, error) {
-	name, src, err := readSource(file, in)
+// readCircuit reads and parses an OpenQASM file, or standard input for "-";
+// confine confines its includes to its folder.
+func readCircuit(file string, in io.Reader, errOut io.Writer, confine bool) (*circuit.Circuit, error) {
+	name, src, err := readSource(file, in, 0)
 	if err != nil {
 		return nil, err
 	}
-	c, warnings, err := qasm.Parse(name, src, nil)
+	c, warnings, err := qasm.Parse(name, src, &qasm.Options{ConfineIncludes: confine})
 	for _, w := range warnings {
 		fmt.Fprintln(errOut, w) // "file:line:col: warning: ..."
 	}
@@ -180,7 +187,7 @@ func runRun(opts *runOptions) error {
 	if err != nil {
 		return err
 	}
-	c, err := readCircuit(opts.file, opts.in, opts.errOut)
+	c, err := readCircuit(opts.file, opts.in, opts.errOut, opts.confine)
 	if err != nil {
 		return err
 	}
