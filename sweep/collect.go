@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"image/color"
 	"io"
@@ -38,6 +39,42 @@ type TableRow struct {
 	Seed        uint64            `json:"seed"`
 	TaskSeconds float64           `json:"task_seconds"`
 	Row
+}
+
+// tableRowHead is the task's part of a TableRow in JSON.
+type tableRowHead struct {
+	Task        int               `json:"task"`
+	Values      map[string]string `json:"values"`
+	Repeat      int               `json:"repeat"`
+	Seed        uint64            `json:"seed"`
+	TaskSeconds float64           `json:"task_seconds"`
+}
+
+// MarshalJSON writes the task's fields, then the Row's (whose own
+// MarshalJSON, promoted, would drop the task's).
+func (t TableRow) MarshalJSON() ([]byte, error) {
+	head, err := json.Marshal(tableRowHead{t.Task, t.Values, t.Repeat, t.Seed, t.TaskSeconds})
+	if err != nil {
+		return nil, err
+	}
+	row, err := t.Row.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return append(append(head[:len(head)-1], ','), row[1:]...), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (t *TableRow) UnmarshalJSON(b []byte) error {
+	var h tableRowHead
+	if err := json.Unmarshal(b, &h); err != nil {
+		return err
+	}
+	if err := t.Row.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	t.Task, t.Values, t.Repeat, t.Seed, t.TaskSeconds = h.Task, h.Values, h.Repeat, h.Seed, h.TaskSeconds
+	return nil
 }
 
 // Collect gathers the results of every finished task.
@@ -87,7 +124,7 @@ func (t *Table) header(csv bool) []string {
 	if t.spread() {
 		h = append(h, "seeds")
 	}
-	for _, m := range []string{"kl", "nll", "valid_mass", "mmd", "seconds"} {
+	for _, m := range []string{"kl", "nll", "test_nll", "valid_mass", "mmd", "seconds"} {
 		h = append(h, m)
 		if csv && t.spread() {
 			h = append(h, m+"_std")
@@ -107,7 +144,11 @@ func (t *Table) cells(r TableRow, csv bool) []string {
 		c = append(c, strconv.Itoa(max(r.Seeds, 1)))
 	}
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	for _, m := range [][2]float64{{r.KL, r.KLStd}, {r.NLL, r.NLLStd}, {r.ValidMass, r.ValidMassStd}, {r.MMD, r.MMDStd}, {r.Seconds, r.SecondsStd}} {
+	testNLL := math.NaN()
+	if r.TestNLL != nil {
+		testNLL = *r.TestNLL
+	}
+	for _, m := range [][2]float64{{r.KL, r.KLStd}, {r.NLL, r.NLLStd}, {testNLL, r.TestNLLStd}, {r.ValidMass, r.ValidMassStd}, {r.MMD, r.MMDStd}, {r.Seconds, r.SecondsStd}} {
 		switch {
 		case csv && spread:
 			c = append(c, g(m[0]), g(m[1]))

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -132,6 +133,9 @@ type Row struct {
 	NLL       float64 `json:"nll"`
 	ValidMass float64 `json:"valid_mass"`
 	MMD       float64 `json:"mmd"`
+	// TestNLL is the NLL on held-out data (nil: no test set). KL, valid
+	// mass and MMD are NaN above 24 bits (not measured), null in JSON.
+	TestNLL *float64 `json:"test_nll,omitempty"`
 	// Seconds is the model's own training time (a comparison's: the mean
 	// over seeds), not the task's wall time.
 	Seconds float64 `json:"seconds"`
@@ -141,6 +145,7 @@ type Row struct {
 	NLLStd       float64 `json:"nll_std,omitempty"`
 	ValidMassStd float64 `json:"valid_mass_std,omitempty"`
 	MMDStd       float64 `json:"mmd_std,omitempty"`
+	TestNLLStd   float64 `json:"test_nll_std,omitempty"`
 	SecondsStd   float64 `json:"seconds_std,omitempty"`
 }
 
@@ -212,7 +217,7 @@ func readRows(command, out string) ([]Row, error) {
 		if mf.Metrics == nil {
 			return nil, fmt.Errorf("%s has no final metrics: the run did not finish", bornmachine.ModelFileName)
 		}
-		r := Row{Model: mf.Kind, Params: mf.NumParams, KL: mf.Metrics.KL, NLL: mf.Metrics.NLL, ValidMass: mf.Metrics.ValidMass}
+		r := Row{Model: mf.Kind, Params: mf.NumParams, KL: mf.Metrics.KL, NLL: mf.Metrics.NLL, ValidMass: mf.Metrics.ValidMass, TestNLL: mf.Metrics.TestNLL}
 		if mf.Settings != nil && mf.Settings.Ansatz != "" {
 			r.Model = mf.Settings.Ansatz
 		}
@@ -237,7 +242,7 @@ func readRows(command, out string) ([]Row, error) {
 			rows = append(rows, Row{Model: s.Model, Params: s.Params, Steps: s.Steps, KL: s.KL.Mean, NLL: s.NLL.Mean,
 				ValidMass: s.ValidMass.Mean, MMD: s.MMD.Mean, Seconds: s.Seconds.Mean,
 				Seeds: s.Seeds, KLStd: s.KL.Std, NLLStd: s.NLL.Std, ValidMassStd: s.ValidMass.Std, MMDStd: s.MMD.Std,
-				SecondsStd: s.Seconds.Std})
+				SecondsStd: s.Seconds.Std, TestNLL: nanNil(s.TestNLL.Mean), TestNLLStd: s.TestNLL.Std})
 		}
 		return rows, nil
 	}
@@ -286,4 +291,66 @@ func Ranges(ids []int) string {
 		i = j + 1
 	}
 	return strings.Join(parts, ",")
+}
+
+type plainRow Row
+
+// rowJSON is a Row whose metrics that may be unmeasured (NaN) are pointers,
+// null in JSON; its fields shadow the embedded Row's.
+type rowJSON struct {
+	*plainRow
+	KL           *float64 `json:"kl"`
+	NLL          *float64 `json:"nll"`
+	ValidMass    *float64 `json:"valid_mass"`
+	MMD          *float64 `json:"mmd"`
+	KLStd        *float64 `json:"kl_std,omitempty"`
+	ValidMassStd *float64 `json:"valid_mass_std,omitempty"`
+	MMDStd       *float64 `json:"mmd_std,omitempty"`
+	TestNLLStd   *float64 `json:"test_nll_std,omitempty"`
+}
+
+func nanNil(v float64) *float64 {
+	if math.IsNaN(v) {
+		return nil
+	}
+	return &v
+}
+
+// nonZero is nanNil for the omitempty deviations: 0 and NaN are left out.
+func nonZero(v float64) *float64 {
+	if v == 0 {
+		return nil
+	}
+	return nanNil(v)
+}
+
+func nilNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// MarshalJSON writes the metrics not measured (NaN) as null.
+func (r Row) MarshalJSON() ([]byte, error) {
+	return json.Marshal(rowJSON{(*plainRow)(&r), nanNil(r.KL), nanNil(r.NLL), nanNil(r.ValidMass), nanNil(r.MMD),
+		nonZero(r.KLStd), nonZero(r.ValidMassStd), nonZero(r.MMDStd), nonZero(r.TestNLLStd)})
+}
+
+// UnmarshalJSON reads null metrics as NaN.
+func (r *Row) UnmarshalJSON(b []byte) error {
+	j := rowJSON{plainRow: (*plainRow)(r)}
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	r.KL, r.NLL, r.ValidMass, r.MMD = nilNaN(j.KL), nilNaN(j.NLL), nilNaN(j.ValidMass), nilNaN(j.MMD)
+	r.KLStd, r.ValidMassStd, r.MMDStd, r.TestNLLStd = zeroIfNil(j.KLStd), zeroIfNil(j.ValidMassStd), zeroIfNil(j.MMDStd), zeroIfNil(j.TestNLLStd)
+	return nil
+}
+
+func zeroIfNil(p *float64) float64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }
