@@ -19,7 +19,10 @@ const Kind = "flow"
 // MaxHidden is the largest number of hidden units.
 const MaxHidden = 1 << 16
 
-var _ model.Model = (*MADE)(nil)
+var (
+	_ model.Model = (*MADE)(nil)
+	_ model.Wide  = (*MADE)(nil)
+)
 
 func init() {
 	model.Register(Kind, func(raw []byte) (model.Model, error) { return Load(raw) })
@@ -39,8 +42,8 @@ type MADE struct {
 // New returns a MADE on bits bits (at least 2) with hidden tanh units and
 // all parameters 0.
 func New(bits, hidden int) (*MADE, error) {
-	if bits < 2 || bits > dataset.MaxBits {
-		return nil, fmt.Errorf("flow: %d bits; a MADE needs 2 to %d bits (one bit has no conditionals to learn)", bits, dataset.MaxBits)
+	if bits < 2 || bits > dataset.MaxWideBits {
+		return nil, fmt.Errorf("flow: %d bits; a MADE needs 2 to %d bits (one bit has no conditionals to learn)", bits, dataset.MaxWideBits)
 	}
 	if hidden < 1 || hidden > MaxHidden {
 		return nil, fmt.Errorf("flow: %d hidden units; use 1 to %d, as in flow:16", hidden, MaxHidden)
@@ -98,8 +101,8 @@ func (m *MADE) Init(seed uint64, data *dataset.Dataset) error {
 		m.theta[m.oB+d] = 0
 		if data != nil {
 			var p float64
-			for s, x := range data.States {
-				p += data.Probs[s] * float64(x>>uint(d)&1)
+			for s := range data.Len() {
+				p += data.Probs[s] * float64(data.Bit(s, d))
 			}
 			m.theta[m.oB+d] = max(-5, min(5, math.Log(p)-math.Log1p(-p)))
 		}
@@ -239,16 +242,17 @@ func (m *MADE) gather(gU *mat.Dense, gc []float64, gW *mat.Dense, gb []float64, 
 	}
 }
 
-// batch computes ln p(x) for states xs into logp and, if grad is not nil,
-// adds sum_s coef[s] d ln p(xs[s])/dtheta to it (hand-written
-// backpropagation).
+// batch computes ln p(x) for states xs (dataset.Words(n) words each, one
+// after another) into logp and, if grad is not nil, adds sum_s coef[s] d
+// ln p(x_s)/dtheta to it (hand-written backpropagation).
 func (m *MADE) batch(w *weights, xs []uint64, coef, logp, grad []float64) {
-	B, n, h := len(xs), m.n, m.h
+	W := dataset.Words(m.n)
+	B, n, h := len(xs)/W, m.n, m.h
 	X := mat.NewDense(B, n, nil)
-	for s, x := range xs {
-		row := X.RawRowView(s)
+	for s := range B {
+		row, x := X.RawRowView(s), xs[s*W:(s+1)*W]
 		for d := range n {
-			row[d] = float64(x >> uint(d) & 1)
+			row[d] = float64(x[d/64] >> uint(d%64) & 1)
 		}
 	}
 	H := mat.NewDense(B, h, nil)
@@ -306,18 +310,21 @@ func (m *MADE) batch(w *weights, xs []uint64, coef, logp, grad []float64) {
 // batchChunk is the number of states per unit of parallel work.
 const batchChunk = 1 << 10
 
-// logProbs computes ln p(x) for xs and, if grad is not nil, sets grad =
-// sum_s coef[s] d ln p(xs[s])/dtheta. Chunks are combined in order, so the
-// result does not depend on workers.
+// logProbs computes ln p(x) for the states xs (dataset.Words(n) words
+// each) and, if grad is not nil, sets grad = sum_s coef[s] d ln
+// p(x_s)/dtheta. Chunks are combined in order, so the result does not
+// depend on workers.
 func (m *MADE) logProbs(theta []float64, xs []uint64, coef, grad []float64, workers int) []float64 {
 	w := m.dense(theta)
-	logp := make([]float64, len(xs))
-	nc := par.Chunks(len(xs), batchChunk)
+	W := dataset.Words(m.n)
+	ns := len(xs) / W
+	logp := make([]float64, ns)
+	nc := par.Chunks(ns, batchChunk)
 	var grads [][]float64
 	if grad != nil {
 		grads = make([][]float64, nc)
 	}
-	par.Run(len(xs), batchChunk, workers, func(c, lo, hi int) {
+	par.Run(ns, batchChunk, workers, func(c, lo, hi int) {
 		var g []float64
 		var cf []float64
 		if grad != nil {
@@ -325,7 +332,7 @@ func (m *MADE) logProbs(theta []float64, xs []uint64, coef, grad []float64, work
 			grads[c] = g
 			cf = coef[lo:hi]
 		}
-		m.batch(w, xs[lo:hi], cf, logp[lo:hi], g)
+		m.batch(w, xs[lo*W:hi*W], cf, logp[lo:hi], g)
 	})
 	if grad != nil {
 		clear(grad)
@@ -339,6 +346,9 @@ func (m *MADE) logProbs(theta []float64, xs []uint64, coef, grad []float64, work
 }
 
 func (m *MADE) checkState(x uint64) error {
+	if m.n > 64 {
+		return fmt.Errorf("flow: a state of %d bits takes %d words; use LogProbWords", m.n, dataset.Words(m.n))
+	}
 	if m.n < 64 && x>>uint(m.n) != 0 {
 		return fmt.Errorf("flow: state %d does not fit in %d bits", x, m.n)
 	}
@@ -351,6 +361,18 @@ func (m *MADE) LogProb(x uint64) (float64, error) {
 		return 0, err
 	}
 	return m.logProbs(m.theta, []uint64{x}, nil, nil, 1)[0], nil
+}
+
+// LogProbWords returns ln p(x), exactly, for the state x of
+// dataset.Words(n) words, bit d in bit d%64 of word d/64 (model.Wide).
+func (m *MADE) LogProbWords(x []uint64) (float64, error) {
+	if len(x) != dataset.Words(m.n) {
+		return 0, fmt.Errorf("flow: a state of %d bits takes %d words, not %d", m.n, dataset.Words(m.n), len(x))
+	}
+	if r := m.n % 64; r != 0 && x[len(x)-1]>>uint(r) != 0 {
+		return 0, fmt.Errorf("flow: the state has bits beyond its %d", m.n)
+	}
+	return m.logProbs(m.theta, x, nil, nil, 1)[0], nil
 }
 
 // Conditionals returns p(x_d = 1 | x_0 ... x_{d-1}) for every bit d of x.
@@ -376,6 +398,11 @@ func (m *MADE) Conditionals(x uint64) ([]float64, error) {
 // logit returns output d's logit given the hidden pre-activations pre of
 // the bits before d and the state x (only its bits before d are read).
 func (m *MADE) logit(w *weights, pre []float64, x uint64, d int) float64 {
+	return m.logitWords(w, pre, []uint64{x}, d)
+}
+
+// logitWords is logit for a state of dataset.Words(n) words.
+func (m *MADE) logitWords(w *weights, pre []float64, x []uint64, d int) float64 {
 	l := w.b[d]
 	wr := w.W.RawRowView(d)
 	for k, p := range pre {
@@ -385,7 +412,7 @@ func (m *MADE) logit(w *weights, pre []float64, x uint64, d int) float64 {
 	}
 	vr := w.V.RawRowView(d)
 	for e := range d {
-		if x>>uint(e)&1 == 1 {
+		if x[e/64]>>uint(e%64)&1 == 1 {
 			l += vr[e]
 		}
 	}
@@ -419,22 +446,34 @@ func (m *MADE) Sample(shots int, seed uint64) ([]uint64, error) {
 	if shots < 0 {
 		return nil, fmt.Errorf("flow: %d shots; need a count >= 0", shots)
 	}
+	if m.n > 64 {
+		return nil, fmt.Errorf("flow: samples of %d bits take %d words; use SampleWords", m.n, dataset.Words(m.n))
+	}
+	return m.SampleWords(shots, seed)
+}
+
+// SampleWords draws shots states as Sample does (the same random numbers),
+// one after another, dataset.Words(n) words each (model.Wide).
+func (m *MADE) SampleWords(shots int, seed uint64) ([]uint64, error) {
+	if shots < 0 {
+		return nil, fmt.Errorf("flow: %d shots; need a count >= 0", shots)
+	}
 	w := m.dense(m.theta)
 	rng := rand.New(rand.NewPCG(seed, par.Stream(tagSample)))
-	out := make([]uint64, shots)
+	W := dataset.Words(m.n)
+	out := make([]uint64, shots*W)
 	pre := make([]float64, m.h)
-	for s := range out {
+	for s := range shots {
 		copy(pre, w.c)
-		var x uint64
+		x := out[s*W : (s+1)*W]
 		for d := range m.n {
-			if rng.Float64() < par.Sigmoid(m.logit(w, pre, x, d)) {
-				x |= 1 << uint(d)
+			if rng.Float64() < par.Sigmoid(m.logitWords(w, pre, x, d)) {
+				x[d/64] |= 1 << uint(d%64)
 				for k := range pre {
 					pre[k] += w.U.At(k, d)
 				}
 			}
 		}
-		out[s] = x
 	}
 	return out, nil
 }

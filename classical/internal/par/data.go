@@ -16,17 +16,17 @@ func CheckData(d *dataset.Dataset, n int, who string) error {
 	if d.Bits != n {
 		return fmt.Errorf("%s: the data have %d bits but the model has %d; build the model with %d visible bits", who, d.Bits, n, d.Bits)
 	}
-	if len(d.States) == 0 || len(d.States) != len(d.Probs) {
-		return fmt.Errorf("%s: the data have %d states and %d probabilities; need as many of each, at least one", who, len(d.States), len(d.Probs))
+	W := d.Words()
+	if len(d.Probs) == 0 || len(d.States) != W*len(d.Probs) {
+		return fmt.Errorf("%s: the data have %d states (%d words each) and %d probabilities; need as many of each, at least one", who, len(d.States)/W, W, len(d.Probs))
 	}
 	var sum float64
-	for i, x := range d.States {
-		p := d.Probs[i]
+	for i, p := range d.Probs {
 		if !(p >= 0) || math.IsInf(p, 0) {
 			return fmt.Errorf("%s: data probability %d is %v; probabilities must be finite and >= 0", who, i, p)
 		}
-		if n < 64 && x>>uint(n) != 0 {
-			return fmt.Errorf("%s: data state %d does not fit in %d bits", who, x, n)
+		if r := n % 64; r != 0 && d.States[(i+1)*W-1]>>uint(r) != 0 {
+			return fmt.Errorf("%s: data state %s does not fit in %d bits", who, dataset.FormatWords(d.State(i), 64*W), n)
 		}
 		sum += p
 	}
