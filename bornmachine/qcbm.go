@@ -12,6 +12,7 @@ import (
 	"born/circuit"
 	"born/dataset"
 	"born/internal/multinomial"
+	"born/internal/setting"
 	"born/model"
 	"born/qasm"
 )
@@ -252,10 +253,10 @@ func (m *QCBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (mode
 	case GradShift:
 	case GradAdjoint:
 		if m.engine.Name() != StateVector.Name() {
-			return nil, fmt.Errorf("the adjoint gradient needs the statevector engine, not %s; use --grad shift", m.engine.Name())
+			return nil, setting.Errorf("{grad} adjoint needs the statevector engine, not %s; use {grad} shift", m.engine.Name())
 		}
 		if cfg.Shots != 0 {
-			return nil, fmt.Errorf("the adjoint gradient is exact: it takes no --shots; use --grad shift with --shots")
+			return nil, setting.Errorf("{grad} adjoint is exact: it takes no {shots}; use {grad} shift with {shots}")
 		}
 	default:
 		return nil, fmt.Errorf("unknown gradient %q: use shift or adjoint", cfg.Grad)
@@ -271,7 +272,7 @@ func (m *QCBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (mode
 	case cfg.Shots > 0:
 		mmd, ok := loss.(*dataset.MMDLoss)
 		if !ok {
-			return nil, fmt.Errorf("--shots needs the mmd loss: %s has no unbiased estimate from samples", cfg.Loss)
+			return nil, setting.Errorf("{shots} needs {loss} mmd: %s has no unbiased estimate from samples", cfg.Loss)
 		}
 		o.mmd = mmd
 	}
@@ -438,7 +439,7 @@ const maxShotSamples = 1 << 20
 // no sample is stored, so the cost does not grow with shots.
 func drawCounts(p []float64, shots int, rng *rand.Rand, visit func(x int, count int64)) error {
 	if shots > multinomial.MaxCount {
-		return fmt.Errorf("--shots %d: at most 2^53 = %d", shots, int64(multinomial.MaxCount))
+		return setting.Errorf("{shots} %d: at most 2^53 = %d", shots, int64(multinomial.MaxCount))
 	}
 	return multinomial.Draw(rng, int64(shots), p, visit)
 }

@@ -19,6 +19,7 @@ import (
 
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/internal/setting"
 	"born/internal/suggest"
 	"born/model"
 	"born/qasm"
@@ -87,32 +88,32 @@ func (s *RunSpec) Validate() error {
 	}
 	switch {
 	case s.Model != "" && (s.Ansatz != "" || s.Circuit != ""):
-		return fmt.Errorf("give a model (--model) or a circuit (--ansatz or --circuit), not both")
+		return setting.Errorf("give a {model} or a circuit ({ansatz} or {circuit}), not both")
 	case s.Model == "" && (s.Ansatz == "") == (s.Circuit == ""):
-		return fmt.Errorf("give either an ansatz (--ansatz) or a circuit file (--circuit), not both")
+		return setting.Errorf("give either an ansatz ({ansatz}) or a circuit file ({circuit}), not both")
 	}
 	if !(s.Cutoff >= 0) || math.IsInf(s.Cutoff, 0) {
-		return fmt.Errorf("--cutoff %g: must be a finite number >= 0", s.Cutoff)
+		return setting.Errorf("{cutoff} %g: must be a finite number >= 0", s.Cutoff)
 	}
 	if s.Model == "" && s.Optimizer == OptSweep {
-		return fmt.Errorf("--optimizer sweep is for tensor-network models (--model mps:CHI); circuits train with adam or lbfgs")
+		return setting.Errorf("{optimizer} sweep is for tensor-network models ({model} mps:CHI); circuits train with adam or lbfgs")
 	}
 	if s.Model != "" {
 		if s.Grad != "" {
-			return fmt.Errorf("--grad is for circuits: the %s model computes its own exact gradients", s.Model)
+			return setting.Errorf("{grad} is for circuits: the %s model computes its own exact gradients", s.Model)
 		}
 		if s.Shots != 0 {
-			return fmt.Errorf("--shots is for circuits: the %s model trains on exact likelihoods", s.Model)
+			return setting.Errorf("{shots} is for circuits: the %s model trains on exact likelihoods", s.Model)
 		}
 	}
 	switch s.Loss {
 	case dataset.LossMMD:
 		if len(s.Sigmas) == 0 {
-			return fmt.Errorf("--sigmas is empty: the mmd loss needs positive bandwidths, as in --sigmas 0.5,1,2,4")
+			return setting.Errorf("{sigmas} is empty: the mmd loss needs positive bandwidths, as in {sigmas} 0.5,1,2,4")
 		}
 		for _, v := range s.Sigmas {
 			if !(v > 0) || math.IsInf(v, 0) {
-				return fmt.Errorf("--sigmas: %g is not a finite positive bandwidth", v)
+				return setting.Errorf("{sigmas}: %g is not a finite positive bandwidth", v)
 			}
 		}
 	case dataset.LossKL, dataset.LossNLL:
@@ -123,13 +124,13 @@ func (s *RunSpec) Validate() error {
 		return fmt.Errorf("unknown gradient %q: use shift or adjoint", s.Grad)
 	}
 	if s.Shots < 0 || s.Shots == 1 {
-		return fmt.Errorf("--shots %d: use 0 for exact probabilities or at least 2", s.Shots)
+		return setting.Errorf("{shots} %d: use 0 for exact probabilities or at least 2", s.Shots)
 	}
 	if s.Shots > 0 && s.Loss != dataset.LossMMD {
-		return fmt.Errorf("--shots needs --loss mmd: %s has no unbiased estimate from samples", s.Loss)
+		return setting.Errorf("{shots} needs {loss} mmd: %s has no unbiased estimate from samples", s.Loss)
 	}
 	if s.Shots > 0 && s.Grad == GradAdjoint {
-		return fmt.Errorf("--grad adjoint is exact and takes no --shots; use --grad shift with --shots")
+		return setting.Errorf("{grad} adjoint is exact and takes no {shots}; use {grad} shift with {shots}")
 	}
 	return nil
 }
@@ -189,6 +190,10 @@ func buildModel(spec *RunSpec, data *dataset.Dataset) (model.Model, error) {
 	return b(spec, data)
 }
 
+// ErrRunExists is NewRun's error for a folder that holds a run already:
+// open it with OpenRun to continue it.
+var ErrRunExists = errors.New("already holds a run")
+
 // NewRun prepares a new run in dir (created if needed; it must not hold a
 // run already): it reads the data, builds the model and draws or reads its
 // initial parameters, and writes the initial checkpoint.
@@ -197,7 +202,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 		return nil, err
 	}
 	if _, err := os.Stat(filepath.Join(dir, ModelFileName)); err == nil {
-		return nil, fmt.Errorf("%s already holds a run; continue it with --resume %s or choose another --out", dir, dir)
+		return nil, fmt.Errorf("%s: %w", dir, ErrRunExists)
 	}
 	data, test, err := dataset.Load(spec.Data, spec.TestFraction, spec.SplitSeed)
 	if err != nil {
@@ -205,7 +210,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	}
 	if spec.Model != "" {
 		if spec.Init != "" {
-			return nil, fmt.Errorf("--init is for circuits: the %s model draws its initial tensors from --seed", spec.Model)
+			return nil, setting.Errorf("{init} is for circuits: the %s model draws its initial tensors from {seed}", spec.Model)
 		}
 		m, err := buildModel(&spec, data)
 		if err != nil {
@@ -222,7 +227,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	if spec.Circuit != "" {
 		src, err := qasm.ReadSource(spec.Circuit, 0)
 		if err != nil {
-			return nil, fmt.Errorf("--circuit: %w", err)
+			return nil, setting.Errorf("{circuit}: %w", err)
 		}
 		if m, warnings, err = NewQCBMFromQASM(spec.Circuit, src, eng); err != nil {
 			return nil, err
@@ -239,10 +244,10 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	if spec.Init != "" {
 		theta, err := ReadParams(spec.Init)
 		if err != nil {
-			return nil, err
+			return nil, setting.Errorf("{init}: %w", err)
 		}
 		if err := m.SetParams(theta); err != nil {
-			return nil, fmt.Errorf("--init %s: %v", spec.Init, err)
+			return nil, setting.Errorf("{init} %s: %v", spec.Init, err)
 		}
 	} else {
 		m.RandomizeParams(spec.Seed)
@@ -271,7 +276,7 @@ func startRun(dir string, spec RunSpec, data, test *dataset.Dataset, m model.Mod
 func ReadParams(path string) ([]float64, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("--init: %w", err)
+		return nil, err
 	}
 	var probe struct {
 		Format string    `json:"format"`
@@ -281,7 +286,7 @@ func ReadParams(path string) ([]float64, error) {
 		if probe.Format == FileFormat {
 			_, m, err := DecodeModelFile(bytes.NewReader(b))
 			if err != nil {
-				return nil, fmt.Errorf("--init %s: %v", path, err)
+				return nil, fmt.Errorf("%s: %v", path, err)
 			}
 			return m.Params(), nil
 		}
@@ -291,7 +296,7 @@ func ReadParams(path string) ([]float64, error) {
 	}
 	var arr []float64
 	if err := json.Unmarshal(b, &arr); err != nil {
-		return nil, fmt.Errorf("--init %s: want a born model file, {\"params\": [...]} or an array of numbers", path)
+		return nil, fmt.Errorf("%s: want a born model file, {\"params\": [...]} or an array of numbers", path)
 	}
 	return arr, nil
 }

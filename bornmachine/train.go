@@ -11,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/optimize"
 
 	"born/dataset"
+	"born/internal/setting"
 	"born/model"
 )
 
@@ -60,7 +61,7 @@ func (c *TrainConfig) Validate() error {
 	switch c.Optimizer {
 	case OptAdam:
 		if !(c.LR > 0) || math.IsInf(c.LR, 0) {
-			return fmt.Errorf("--lr %g: the learning rate must be a finite number > 0", c.LR)
+			return setting.Errorf("{lr} %g: the learning rate must be a finite number > 0", c.LR)
 		}
 		if !(c.Beta1 >= 0 && c.Beta1 < 1 && c.Beta2 >= 0 && c.Beta2 < 1) {
 			return fmt.Errorf("adam betas %g, %g: each must be in [0, 1)", c.Beta1, c.Beta2)
@@ -70,26 +71,26 @@ func (c *TrainConfig) Validate() error {
 		}
 	case OptLBFGS:
 		if c.Shots > 0 {
-			return fmt.Errorf("lbfgs needs exact gradients: its line search fails on sampled losses; use --optimizer adam with --shots")
+			return setting.Errorf("{optimizer} lbfgs needs exact gradients: its line search fails on sampled losses; use {optimizer} adam with {shots}")
 		}
 	case OptSweep:
 		if !(c.LR > 0) || math.IsInf(c.LR, 0) {
-			return fmt.Errorf("--lr %g: the sweep step size must be a finite number > 0", c.LR)
+			return setting.Errorf("{lr} %g: the sweep step size must be a finite number > 0", c.LR)
 		}
 		if c.Shots > 0 {
-			return fmt.Errorf("sweeps use exact likelihoods: they take no --shots")
+			return setting.Errorf("{optimizer} sweep uses exact likelihoods: it takes no {shots}")
 		}
 	default:
 		return fmt.Errorf("unknown optimizer %q: use adam, lbfgs or sweep", c.Optimizer)
 	}
 	if c.Steps < 1 {
-		return fmt.Errorf("--steps %d: need at least 1 step", c.Steps)
+		return setting.Errorf("{steps} %d: need at least 1 step", c.Steps)
 	}
 	if !(c.Tol >= 0) || math.IsInf(c.Tol, 0) {
-		return fmt.Errorf("--tol %g: must be a finite number >= 0 (0 turns early stopping off)", c.Tol)
+		return setting.Errorf("{tol} %g: must be a finite number >= 0 (0 turns early stopping off)", c.Tol)
 	}
 	if c.CheckpointEvery < 1 {
-		return fmt.Errorf("--checkpoint-every %d: need at least 1", c.CheckpointEvery)
+		return setting.Errorf("{checkpoint_every} %d: need at least 1", c.CheckpointEvery)
 	}
 	return nil
 }
@@ -287,7 +288,7 @@ func (t *Trainer) Run(ctx context.Context) error {
 func (t *Trainer) runSweep(ctx context.Context, obj model.Objective) error {
 	sw, ok := t.Model.(Sweeper)
 	if !ok {
-		return fmt.Errorf("the %s model has no sweep optimizer: use --optimizer adam or lbfgs", t.Model.Kind())
+		return setting.Errorf("the %s model has no sweep optimizer: use {optimizer} adam or lbfgs", t.Model.Kind())
 	}
 	c := &t.Config
 	if len(t.History) == 0 || t.History[len(t.History)-1].Step < t.State.Step {

@@ -308,15 +308,15 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{func(s *RunSpec) { s.Data = "mnist" }, "unknown dataset"},
 		{func(s *RunSpec) { s.Data = "file:" + mixed }, "mixed.txt:3: bitstring \"011\" has 3 bits"},
-		{func(s *RunSpec) { s.Sigmas = nil }, "--sigmas is empty"},
+		{func(s *RunSpec) { s.Sigmas = nil }, "sigmas is empty"},
 		{func(s *RunSpec) { s.Sigmas = []float64{1, -2} }, "-2 is not a finite positive"},
-		{func(s *RunSpec) { s.Steps = 0 }, "--steps 0: need at least 1"},
+		{func(s *RunSpec) { s.Steps = 0 }, "steps 0: need at least 1"},
 		{func(s *RunSpec) { s.LR = -1 }, "learning rate"},
-		{func(s *RunSpec) { s.Shots = 100; s.Loss = dataset.LossKL }, "--shots needs --loss mmd"},
-		{func(s *RunSpec) { s.Shots = 100; s.Grad = GradAdjoint }, "takes no --shots"},
+		{func(s *RunSpec) { s.Shots = 100; s.Loss = dataset.LossKL }, "shots needs loss mmd"},
+		{func(s *RunSpec) { s.Shots = 100; s.Grad = GradAdjoint }, "takes no shots"},
 		{func(s *RunSpec) { s.Optimizer = OptLBFGS; s.Shots = 100 }, "lbfgs needs exact gradients"},
 		{func(s *RunSpec) { s.Grad = "backprop" }, "unknown gradient"},
-		{func(s *RunSpec) { s.Init = mixed }, "--init"},
+		{func(s *RunSpec) { s.Init = mixed }, "init: "},
 	} {
 		s := DefaultRunSpec()
 		c.edit(&s)
@@ -339,7 +339,7 @@ func TestRunErrors(t *testing.T) {
 	if _, err := NewRun(dir, s, "test"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewRun(dir, s, "test"); err == nil || !strings.Contains(err.Error(), "--resume") {
+	if _, err := NewRun(dir, s, "test"); err == nil || !errors.Is(err, ErrRunExists) {
 		t.Errorf("second run in one directory: %v", err)
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"born/classical/rbm"
 	"born/dataset"
 	"born/internal/atomicfile"
+	"born/internal/setting"
 	"born/internal/suggest"
 	"born/model"
 )
@@ -307,12 +308,12 @@ const (
 // Validate checks a configuration without training anything.
 func (c *Config) Validate() error {
 	if len(c.Models) == 0 {
-		return fmt.Errorf("--models is empty: name at least one model, as in qcbm:10,rbm:16,flow:16")
+		return setting.Errorf("{models} is empty: name at least one model, as in qcbm:10,rbm:16,flow:16")
 	}
 	seen := map[string]bool{}
 	for _, m := range c.Models {
 		if seen[m] {
-			return fmt.Errorf("--models names %s twice", m)
+			return setting.Errorf("{models} names %s twice", m)
 		}
 		seen[m] = true
 		if _, err := family(m); err != nil {
@@ -320,18 +321,18 @@ func (c *Config) Validate() error {
 		}
 	}
 	if len(c.Seeds) == 0 {
-		return fmt.Errorf("no seeds: --seeds must be at least 1")
+		return setting.Errorf("no seeds: {seeds} must be at least 1")
 	}
 	if c.Steps < 0 {
-		return fmt.Errorf("--steps %d: must be positive (or 0 for each model's default)", c.Steps)
+		return setting.Errorf("{steps} %d: must be positive (or 0 for each model's default)", c.Steps)
 	}
 	for _, s := range c.Sigmas {
 		if !(s > 0) || math.IsInf(s, 0) {
-			return fmt.Errorf("--sigmas: %g is not a finite positive bandwidth", s)
+			return setting.Errorf("{sigmas}: %g is not a finite positive bandwidth", s)
 		}
 	}
 	if c.Out == "" {
-		return fmt.Errorf("no output directory (--out)")
+		return setting.Errorf("no output directory ({out})")
 	}
 	return nil
 }
@@ -366,7 +367,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Out, ReportJSON)); err == nil {
-		return nil, fmt.Errorf("%s already holds a comparison; choose another --out", cfg.Out)
+		return nil, setting.Errorf("%s already holds a comparison; choose another {out}", cfg.Out)
 	}
 	rep := &Report{Data: data.Spec, Bits: data.Bits, Entropy: data.Entropy(), Sigmas: sigmas, Seeds: cfg.Seeds,
 		TestFraction: frac, SplitSeed: cfg.SplitSeed, Samples: data.Samples, Rows: data.Rows, Cols: data.Cols,

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"born/circuit"
+	"born/internal/setting"
 	"born/internal/suggest"
 )
 
@@ -135,7 +136,7 @@ func CheckTestFraction(f float64) error {
 	if f == 0 || (f > 0 && f < 1) {
 		return nil
 	}
-	return fmt.Errorf("test fraction %v is outside (0,1): give the share of the data points held out for testing, as in --test-fraction 0.2 (0: no test set)", f)
+	return setting.Errorf("{test_fraction} %v is outside (0,1): give the share of the data points held out for testing, as in {test_fraction} 0.2 (0: no test set)", f)
 }
 
 // Load builds the data spec names (see ParseDataset) and, with testFraction
@@ -152,7 +153,7 @@ func Load(spec string, testFraction float64, seed uint64) (train, test *Dataset,
 	switch kind {
 	case "bas", "gauss":
 		if testFraction != 0 {
-			return nil, nil, fmt.Errorf("dataset %q is a distribution, not data points: a test fraction applies to data points (file: data, images); use --test-fraction 0", spec)
+			return nil, nil, setting.Errorf("dataset %q is a distribution, not data points: a test fraction applies to data points (file: data, images); use {test_fraction} 0", spec)
 		}
 		if kind == "bas" {
 			r, c, err := parseShape(arg)

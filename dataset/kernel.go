@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"born/internal/setting"
 	"gonum.org/v1/gonum/dsp/fourier"
 )
 
@@ -42,7 +43,7 @@ const directToeplitzMax = 256
 // Every bandwidth must be finite and positive.
 func NewKernel(bits int, metric Metric, sigmas []float64) (*Kernel, error) {
 	if len(sigmas) == 0 {
-		return nil, fmt.Errorf("the MMD kernel needs at least one bandwidth (as in --sigmas 0.5,1,2,4)")
+		return nil, setting.Errorf("the MMD kernel needs at least one bandwidth (as in {sigmas} 0.5,1,2,4)")
 	}
 	for _, s := range sigmas {
 		if !(s > 0) || math.IsInf(s, 0) {
@@ -82,13 +83,13 @@ func NewKernel(bits int, metric Metric, sigmas []float64) (*Kernel, error) {
 // ParseSigmas reads a comma-separated list of kernel bandwidths.
 func ParseSigmas(s string) ([]float64, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil, fmt.Errorf("--sigmas is empty: give positive bandwidths, as in --sigmas 0.5,1,2,4")
+		return nil, setting.Errorf("{sigmas} is empty: give positive bandwidths, as in {sigmas} 0.5,1,2,4")
 	}
 	var out []float64
 	for _, f := range strings.Split(s, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 		if err != nil || !(v > 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("--sigmas %q: %q is not a finite positive number; give positive bandwidths, as in --sigmas 0.5,1,2,4", s, strings.TrimSpace(f))
+			return nil, setting.Errorf("{sigmas} %q: %q is not a finite positive number; give positive bandwidths, as in {sigmas} 0.5,1,2,4", s, strings.TrimSpace(f))
 		}
 		out = append(out, v)
 	}

@@ -128,7 +128,7 @@ func TestParseSigmas(t *testing.T) {
 		t.Errorf("got %v, %v", s, err)
 	}
 	for _, bad := range []string{"", "  ", "1,-2", "0", "1,,2", "inf", "nan", "a"} {
-		if _, err := ParseSigmas(bad); err == nil || !strings.Contains(err.Error(), "--sigmas") {
+		if _, err := ParseSigmas(bad); err == nil || !strings.HasPrefix(err.Error(), "sigmas ") {
 			t.Errorf("ParseSigmas(%q): error %v", bad, err)
 		}
 	}

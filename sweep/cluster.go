@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"born/internal/setting"
 )
 
 // SlurmOptions are the resources of a Slurm job array.
@@ -25,25 +27,25 @@ var slurmMem = regexp.MustCompile(`^\d+[KMGT]?$`)
 
 // Validate checks the options.
 func (o *SlurmOptions) Validate() error {
-	for _, p := range []struct{ name, v string }{{"binary", o.Binary}, {"sweep file", o.SpecPath}, {"--out", o.Out}} {
+	for _, p := range []struct{ name, v string }{{"binary", o.Binary}, {"sweep file", o.SpecPath}, {"result folder (out)", o.Out}} {
 		if !filepath.IsAbs(p.v) {
 			return fmt.Errorf("slurm: the %s path %q must be absolute (the job runs elsewhere)", p.name, p.v)
 		}
 	}
 	if o.Limit < 0 {
-		return fmt.Errorf("--limit %d: must be >= 0 (0: no limit)", o.Limit)
+		return setting.Errorf("{limit} %d: must be >= 0 (0: no limit)", o.Limit)
 	}
 	if o.CPUs < 1 {
-		return fmt.Errorf("--cpus %d: need at least 1", o.CPUs)
+		return setting.Errorf("{cpus} %d: need at least 1", o.CPUs)
 	}
 	if o.Mem != "" && !slurmMem.MatchString(o.Mem) {
-		return fmt.Errorf("--mem %q: use Slurm's form, e.g. 4G or 4000M", o.Mem)
+		return setting.Errorf("{mem} %q: use Slurm's form, e.g. 4G or 4000M", o.Mem)
 	}
 	if o.Time != "" && !slurmTime.MatchString(o.Time) {
-		return fmt.Errorf("--time %q: use Slurm's form, e.g. 01:00:00 or 1-00:00:00", o.Time)
+		return setting.Errorf("{time} %q: use Slurm's form, e.g. 01:00:00 or 1-00:00:00", o.Time)
 	}
 	if strings.ContainsAny(o.Partition+o.Account, " \t\n'\"") {
-		return fmt.Errorf("--partition/--account: no spaces or quotes")
+		return setting.Errorf("{partition}/{account}: no spaces or quotes")
 	}
 	return nil
 }
@@ -111,23 +113,23 @@ var k8sInvalid = regexp.MustCompile(`[^a-z0-9-]+`) // runs of characters a Kuber
 // Validate checks the options.
 func (o *K8sOptions) Validate() error {
 	if o.Image == "" {
-		return fmt.Errorf("--image: the container image with the born binary is required")
+		return setting.Errorf("{image}: the container image with the born binary is required")
 	}
 	if o.Parallelism < 1 {
-		return fmt.Errorf("--parallelism %d: need at least 1", o.Parallelism)
+		return setting.Errorf("{parallelism} %d: need at least 1", o.Parallelism)
 	}
-	for _, q := range []struct{ flag, v string }{{"--cpu", o.CPU}, {"--memory", o.Memory}} {
+	for _, q := range []struct{ name, v string }{{"cpu", o.CPU}, {"memory", o.Memory}} {
 		if q.v != "" && !k8sQuantity.MatchString(q.v) {
-			return fmt.Errorf("%s %q: not a Kubernetes quantity (e.g. 2, 500m, 4Gi)", q.flag, q.v)
+			return setting.Errorf("{"+q.name+"} %q: not a Kubernetes quantity (e.g. 2, 500m, 4Gi)", q.v)
 		}
 	}
-	for _, n := range []struct{ flag, v string }{{"--configmap", o.ConfigMap}, {"--claim", o.ResultClaim}, {"--namespace", o.Namespace}} {
+	for _, n := range []struct{ name, v string }{{"config_map", o.ConfigMap}, {"result_claim", o.ResultClaim}, {"namespace", o.Namespace}} {
 		if n.v != "" && !k8sName.MatchString(n.v) {
-			return fmt.Errorf("%s %q: not a valid Kubernetes name (lowercase letters, digits and -)", n.flag, n.v)
+			return setting.Errorf("{"+n.name+"} %q: not a valid Kubernetes name (lowercase letters, digits and -)", n.v)
 		}
 	}
 	if o.BackoffPer < 0 {
-		return fmt.Errorf("--retries %d: must be >= 0", o.BackoffPer)
+		return setting.Errorf("{backoff_per} %d: must be >= 0", o.BackoffPer)
 	}
 	return nil
 }

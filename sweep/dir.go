@@ -18,6 +18,8 @@ import (
 	"born/bornmachine"
 	"born/compare"
 	"born/internal/atomicfile"
+
+	"born/internal/setting"
 )
 
 // Files of a sweep directory.
@@ -54,17 +56,17 @@ func Open(path string, spec *Spec) (*Dir, error) {
 	case err == nil:
 		var df dirFile
 		if err := json.Unmarshal(raw, &df); err != nil || df.Format != dirFormat {
-			return nil, fmt.Errorf("%s is not a born sweep directory (%s is unreadable); choose another --out", path, f)
+			return nil, setting.Errorf("%s is not a born sweep directory (%s is unreadable); choose another folder ({out})", path, f)
 		}
 		if df.Digest != spec.Digest() {
-			return nil, fmt.Errorf("%s holds the results of another sweep (different command, seed, args or grid); choose another --out", path)
+			return nil, setting.Errorf("%s holds the results of another sweep (different command, seed, args or grid); choose another folder ({out})", path)
 		}
 		return d, nil
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, err
 	}
 	if entries, err := os.ReadDir(path); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("%s is not empty and holds no sweep; choose another --out", path)
+		return nil, setting.Errorf("%s is not empty and holds no sweep; choose another folder ({out})", path)
 	}
 	if err := os.MkdirAll(filepath.Join(path, TasksDir), 0o755); err != nil {
 		return nil, err
@@ -89,7 +91,7 @@ func OpenExisting(path string) (*Dir, error) {
 	raw, err := os.ReadFile(filepath.Join(path, SpecFile))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%s holds no sweep (no %s); run a task first or check --out", path, SpecFile)
+			return nil, setting.Errorf("%s holds no sweep (no %s); run a task first or check the folder ({out})", path, SpecFile)
 		}
 		return nil, err
 	}

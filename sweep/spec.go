@@ -134,7 +134,7 @@ func Parse(data []byte) (*Spec, error) {
 			return nil, fmt.Errorf("sweep file: args key %v", err)
 		}
 		if k == "out" {
-			return nil, fmt.Errorf("sweep file: args: --out is set by the sweep for each task")
+			return nil, fmt.Errorf("sweep file: args: out is set by the sweep for each task")
 		}
 		v, err := scalar(s.Args[k])
 		if err != nil {
@@ -143,7 +143,7 @@ func Parse(data []byte) (*Spec, error) {
 		s.Fixed = append(s.Fixed, [2]string{k, v})
 	}
 	if slices.Contains(s.Keys, "out") {
-		return nil, fmt.Errorf("sweep file: grid: --out is set by the sweep for each task")
+		return nil, fmt.Errorf("sweep file: grid: out is set by the sweep for each task")
 	}
 	if n := s.NumTasks(); n > MaxTasks || n < 1 {
 		return nil, fmt.Errorf("sweep file: %d tasks; at most %d", n, MaxTasks)

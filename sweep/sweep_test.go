@@ -97,7 +97,7 @@ func TestParseErrors(t *testing.T) {
 		{"command: train\ngrid: {ansatz: []}\n", "no values"},
 		{"command: train\nargs: {ansatz: qcbm:1}\ngrid: {ansatz: [qcbm:2]}\n", "both in args and in grid"},
 		{"command: train\ngrid: {--ansatz: [qcbm:2]}\n", "without dashes"},
-		{"command: train\nargs: {out: x}\ngrid: {ansatz: [qcbm:2]}\n", "--out is set by the sweep"},
+		{"command: train\nargs: {out: x}\ngrid: {ansatz: [qcbm:2]}\n", "out is set by the sweep"},
 		{"command: train\nrepeats: -1\ngrid: {ansatz: [qcbm:2]}\n", "repeats -1"},
 		{"command: train\ngrid: {a: [1,2,3,4,5,6,7,8,9,10], b: [1,2,3,4,5,6,7,8,9,10], c: [1,2,3,4,5,6,7,8,9,10], d: [1,2,3,4,5,6,7,8,9,10], e: [1,2,3,4,5,6,7,8,9,10,11]}\n", "at most"},
 		{"{{{", "sweep file"},

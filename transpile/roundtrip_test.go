@@ -240,7 +240,7 @@ func TestTranspileBadInput(t *testing.T) {
 		want   string
 	}{
 		{"unbound for hardware", sym, "ibm-heron", Options{}, `parameter "theta" unbound: target ibm-heron needs numbers`},
-		{"unbound, symbolic possible", sym, "braket", Options{}, "--symbolic"},
+		{"unbound, symbolic possible", sym, "braket", Options{}, "give values, or keep them as inputs with symbolic"},
 		{"symbolic not accepted", sym, "quil", Options{Symbolic: true, Values: map[string]float64{"theta": 1}}, "cannot keep parameters symbolic"},
 		{"unknown parameter", sym, "quil", Options{Values: map[string]float64{"theta": 1, "phi": 2}}, `no parameter "phi" in the circuit (its parameters are theta)`},
 		{"non-finite value", sym, "quil", Options{Values: map[string]float64{"theta": math.Inf(1)}}, "must be finite"},

@@ -117,7 +117,7 @@ func (d *decomposer) symbolic(in *circuit.Instr, depth int) error {
 		if len(in.Gate.Body) > 0 {
 			return d.body(in, depth)
 		}
-		return d.errorf("gate %s with unbound parameters is not a rotation born can keep symbolic; bind its parameters (--param, --params or a model file)", in.Gate.Name)
+		return d.errorf("gate %s with unbound parameters is not a rotation born can keep symbolic; bind its parameters", in.Gate.Name)
 	}
 	if in.Pow != math.Trunc(in.Pow) || math.Abs(in.Pow) > 64 {
 		return d.errorf("pow(%v) of a gate with unbound parameters: bind its parameters", in.Pow)

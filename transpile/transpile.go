@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"born/circuit"
+	"born/internal/setting"
 )
 
 // Options configure Transpile.
@@ -185,7 +186,7 @@ func bindValues(c *circuit.Circuit, t *Target, opts *Options) (*circuit.Circuit,
 		}
 	}
 	if opts.Symbolic && !t.Symbolic {
-		return nil, fmt.Errorf("target %s cannot keep parameters symbolic (only qasm3 and braket can): drop --symbolic and bind them", t.Name)
+		return nil, setting.Errorf("target %s cannot keep parameters symbolic (only qasm3 and braket can): drop {symbolic} and bind them", t.Name)
 	}
 	var free []string
 	for _, s := range c.Symbols {
@@ -196,10 +197,10 @@ func bindValues(c *circuit.Circuit, t *Target, opts *Options) (*circuit.Circuit,
 	if len(free) > 0 {
 		switch {
 		case !opts.Symbolic && t.Symbolic:
-			return nil, fmt.Errorf("parameter %s unbound: give values with --param NAME=VALUE, --params FILE.json or a model file, or keep them as inputs with --symbolic",
+			return nil, setting.Errorf("parameter %s unbound: give {values}, or keep them as inputs with {symbolic}",
 				strings.Join(quoteAll(free), ", "))
 		case !t.Symbolic:
-			return nil, fmt.Errorf("parameter %s unbound: target %s needs numbers; give values with --param NAME=VALUE, --params FILE.json or a model file (only qasm3 and braket keep parameters symbolic)",
+			return nil, setting.Errorf("parameter %s unbound: target %s needs numbers; give {values} (only qasm3 and braket keep parameters symbolic)",
 				strings.Join(quoteAll(free), ", "), t.Name)
 		}
 	}

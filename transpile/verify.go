@@ -1,6 +1,7 @@
 package transpile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -31,6 +32,9 @@ type Check struct {
 	Classical     bool    // whether the classical distributions were compared
 }
 
+// ErrVerifyLimit is the error of a circuit too wide to verify exactly.
+var ErrVerifyLimit = errors.New("exact verification is limited")
+
 // Verify simulates the source circuit and an export read back from its file
 // and compares them exactly: the probability of every final basis state
 // (the diagonal of the final density matrix, averaged over mid-circuit
@@ -42,7 +46,7 @@ type Check struct {
 // a probability differs by more than VerifyTolerance.
 func Verify(src, exp *circuit.Circuit, final []int, vals map[string]float64) (*Check, error) {
 	if src.NumQubits > MaxVerifyQubits {
-		return nil, fmt.Errorf("verify: the circuit has %d qubits; exact verification is limited to %d (skip it with --no-verify)", src.NumQubits, MaxVerifyQubits)
+		return nil, fmt.Errorf("verify: the circuit has %d qubits; %w to %d", src.NumQubits, ErrVerifyLimit, MaxVerifyQubits)
 	}
 	if len(final) != src.NumQubits {
 		return nil, fmt.Errorf("verify: layout of %d qubits for a circuit of %d", len(final), src.NumQubits)
@@ -72,7 +76,7 @@ func Verify(src, exp *circuit.Circuit, final []int, vals map[string]float64) (*C
 	}
 	sort.Ints(touched)
 	if len(touched) > maxVerifyTouched {
-		return nil, fmt.Errorf("verify: the export uses %d qubits; exact verification is limited to %d (skip it with --no-verify)", len(touched), maxVerifyTouched)
+		return nil, fmt.Errorf("verify: the export uses %d qubits; %w to %d", len(touched), ErrVerifyLimit, maxVerifyTouched)
 	}
 	pos := map[int]int{}
 	for i, q := range touched {

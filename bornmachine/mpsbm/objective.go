@@ -6,6 +6,7 @@ import (
 
 	"born/bornmachine"
 	"born/dataset"
+	"born/internal/setting"
 	"born/model"
 	"born/mps"
 )
@@ -17,7 +18,7 @@ func checkLoss(loss string) error {
 	case dataset.LossNLL, dataset.LossKL:
 		return nil
 	}
-	return fmt.Errorf("the MPS Born machine trains on the exact likelihood: use --loss nll or kl, not %q", loss)
+	return setting.Errorf("the MPS Born machine trains on the exact likelihood: use {loss} nll or kl, not %q", loss)
 }
 
 func (m *Model) checkData(data *dataset.Dataset) error {

@@ -10,6 +10,7 @@ import (
 
 	"born/bornmachine"
 	"born/dataset"
+	"born/internal/setting"
 	"born/model"
 )
 
@@ -141,7 +142,7 @@ func buildForRun(spec *bornmachine.RunSpec, data *dataset.Dataset) (model.Model,
 		return nil, err
 	}
 	if spec.Optimizer != bornmachine.OptSweep {
-		return nil, fmt.Errorf("the MPS Born machine trains by sweeps: use --optimizer sweep, not %s", spec.Optimizer)
+		return nil, setting.Errorf("the MPS Born machine trains by sweeps: use {optimizer} sweep, not %s", spec.Optimizer)
 	}
 	set := DefaultSettings()
 	set.Cutoff, set.Seed = spec.Cutoff, spec.Seed

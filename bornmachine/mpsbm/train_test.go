@@ -224,9 +224,9 @@ func TestRunRefusals(t *testing.T) {
 		{"adam", func(s *bornmachine.RunSpec) { s.Optimizer = bornmachine.OptAdam }, "sweep"},
 		{"mmd", func(s *bornmachine.RunSpec) { s.Loss = dataset.LossMMD }, "nll or kl"},
 		{"ansatz too", func(s *bornmachine.RunSpec) { s.Ansatz = "qcbm:2" }, "not both"},
-		{"grad", func(s *bornmachine.RunSpec) { s.Grad = "shift" }, "--grad"},
-		{"init", func(s *bornmachine.RunSpec) { s.Init = "x.json" }, "--init"},
-		{"cutoff", func(s *bornmachine.RunSpec) { s.Cutoff = -1 }, "--cutoff"},
+		{"grad", func(s *bornmachine.RunSpec) { s.Grad = "shift" }, "grad is for circuits"},
+		{"init", func(s *bornmachine.RunSpec) { s.Init = "x.json" }, "init is for circuits"},
+		{"cutoff", func(s *bornmachine.RunSpec) { s.Cutoff = -1 }, "cutoff -1: must be"},
 		{"unknown kind", func(s *bornmachine.RunSpec) { s.Model = "peps:4" }, "unknown model"},
 		{"one bit", func(s *bornmachine.RunSpec) { s.Data = "bas:1x1" }, "2 to"},
 	} {

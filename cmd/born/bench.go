@@ -101,7 +101,7 @@ the environment sets it.`,
 	f.StringVar(&opts.qsim, "qsim", "", "qsim's qsim_base app: also run the random circuit on it")
 	f.StringVar(&opts.qsimFuse, "qsim-fuse", "2,3,4", "qsim fusion sizes (-f) to try; the best counts")
 	f.StringVar(&opts.kernels, "kernels", "", "kernel set to use (avx512, avx2 or portable; default: the fastest the CPU runs)")
-	return cmd
+	return inFlagWords(cmd)
 }
 
 func runBench(opts *benchOptions) error {

@@ -90,7 +90,7 @@ history.csv.`,
 	f.StringVar(&opts.dir, "out", "", "output directory (default runs/compare-<date>-<time>)")
 	f.StringVar(&opts.format, "format", "text", "stdout format: text or json")
 	f.BoolVar(&opts.quiet, "quiet", false, "no progress on stderr")
-	return cmd
+	return inFlagWords(cmd)
 }
 
 func runCompare(opts *compareOptions) error {
@@ -113,7 +113,7 @@ func runCompare(opts *compareOptions) error {
 	}
 	if opts.testFraction != -1 {
 		if err := dataset.CheckTestFraction(opts.testFraction); err != nil {
-			return fmt.Errorf("--test-fraction: %v", err)
+			return err // names --test-fraction
 		}
 	}
 	cfg := compare.Config{Data: opts.data, TestFraction: opts.testFraction, SplitSeed: opts.splitSeed, Models: opts.models,

@@ -75,7 +75,7 @@ OUT atomically.`,
 	f.StringArrayVar(&opts.params, "param", nil, "bind a parameter: NAME=VALUE (repeatable)")
 	f.BoolVar(&opts.confine, "confine-includes", false, confineHelp)
 	f.StringVar(&opts.paramsFile, "params", "", `bind parameters from a JSON file: {"theta": 0.5, ...}`)
-	return cmd
+	return inFlagWords(cmd)
 }
 
 func runConvert(opts *convertOptions) error {

@@ -93,7 +93,7 @@ Without -o the export goes to standard output.`,
 	f.StringVarP(&opts.output, "output", "o", "", "output file (default: standard output)")
 	f.BoolVar(&opts.noVerify, "no-verify", false, "skip the exact verification (needed above 16 qubits)")
 	f.Uint64Var(&opts.seed, "seed", 1, "seed for layout and routing; the same seed gives the same export")
-	return cmd
+	return inFlagWords(cmd)
 }
 
 func runExport(opts *exportOptions) error {
@@ -144,6 +144,9 @@ func runExport(opts *exportOptions) error {
 			return fmt.Errorf("the circuit has %d qubits: exact verification is limited to %d; pass --no-verify to export without it", res.Source.NumQubits, transpile.MaxVerifyQubits)
 		}
 		v, err := res.VerifyExport(buf.Bytes(), opts.seed)
+		if errors.Is(err, transpile.ErrVerifyLimit) {
+			return fmt.Errorf("%w; pass --no-verify to export without it", err)
+		}
 		if err != nil {
 			return fmt.Errorf("%w; nothing was written (this is a bug in born: please report it)", err)
 		}

@@ -12,8 +12,58 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"born/internal/setting"
 	"born/statevector"
 )
+
+// inFlagWords makes cmd and its subcommands report library errors in the
+// command line's words: a setting the library names (lr, checkpoint_every)
+// is printed as its flag (--lr, --checkpoint-every).
+func inFlagWords(cmd *cobra.Command) *cobra.Command {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error { return flagWords(run(c, args)) }
+	}
+	for _, sub := range cmd.Commands() {
+		inFlagWords(sub)
+	}
+	return cmd
+}
+
+// flagWords returns err with the settings it names printed as flags.
+func flagWords(err error) error {
+	var se *setting.Error
+	if err == nil || !errors.As(err, &se) {
+		return err
+	}
+	return &flagError{msg: setting.Rename(err, flagName), err: err}
+}
+
+// flagName is the flag of a library setting: --lr for lr,
+// --checkpoint-every for checkpoint_every.
+// values (transpile's parameter values) are given by three means.
+func flagName(setting string) string {
+	switch setting {
+	case "values":
+		return "values with --param NAME=VALUE, --params FILE.json or a model file"
+	case "config_map":
+		return "--configmap"
+	case "result_claim":
+		return "--claim"
+	case "backoff_per":
+		return "--retries"
+	}
+	return "--" + strings.ReplaceAll(setting, "_", "-")
+}
+
+// flagError is an error whose message names flags; it unwraps to the
+// library's error.
+type flagError struct {
+	msg string
+	err error
+}
+
+func (e *flagError) Error() string { return e.msg }
+func (e *flagError) Unwrap() error { return e.err }
 
 // hiddenAliases makes old spellings of a command's flags (the keys of
 // old2new) work as hidden aliases of the current ones: they parse as the

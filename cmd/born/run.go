@@ -98,7 +98,7 @@ expressions such as pi/2.`,
 	f.BoolVar(&opts.confine, "confine-includes", false, confineHelp)
 	f.StringVar(&opts.paramsFile, "params", "", "bind input parameters from a JSON file {\"name\": value, \"theta\": [v0, v1, ...]}")
 	hiddenAliases(cmd, map[string]string{"output": "print"})
-	return cmd
+	return inFlagWords(cmd)
 }
 
 // confineHelp is the help of --confine-includes.

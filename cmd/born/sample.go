@@ -75,7 +75,7 @@ same --seed gives the same samples.`,
 	f.StringVar(&opts.format, "format", "text", "output: text, json or png")
 	f.StringVarP(&opts.file, "output", "o", "", "write to this file (atomically) instead of standard output")
 	hiddenAliases(cmd, map[string]string{"out": "output"})
-	return cmd
+	return inFlagWords(cmd)
 }
 
 func runSample(opts *sampleOptions) error {

@@ -115,7 +115,7 @@ plot, and write Slurm or Kubernetes job files.`,
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress on stderr (task k of N, elapsed time, ETA)")
 	cmd.AddCommand(newSweepPlanCmd(), newSweepRunCmd(), newSweepStatusCmd(), newSweepCollectCmd(),
 		newSweepSlurmCmd(), newSweepK8sCmd())
-	return cmd
+	return inFlagWords(cmd)
 }
 
 // taskLabel names a task in progress lines: its id and swept values.

@@ -142,7 +142,7 @@ turns it off).`,
 	f.StringVar(&opts.resume, "resume", "", "continue the run in this directory")
 	f.BoolVar(&opts.quiet, "quiet", false, "no progress bar")
 	f.IntVar(&opts.workers, "workers", 0, "goroutines for the shift gradient (0: all cores); never changes results")
-	return cmd
+	return inFlagWords(cmd)
 }
 
 // isTerminal reports whether w is a terminal.
@@ -190,7 +190,7 @@ func runTrain(opts *trainOptions) error {
 		if opts.changed == nil || !opts.changed("test-fraction") {
 			opts.spec.TestFraction = dataset.DefaultTestFraction(opts.spec.Data)
 		} else if err := dataset.CheckTestFraction(opts.testFraction); err != nil {
-			return fmt.Errorf("--test-fraction: %v", err)
+			return err // names --test-fraction
 		}
 		if opts.spec.Circuit != "" {
 			if opts.changed != nil && opts.changed("ansatz") {
@@ -214,6 +214,9 @@ func runTrain(opts *trainOptions) error {
 			for _, w := range run.Warnings {
 				fmt.Fprintln(opts.errOut, w) // "file:line:col: warning: ..."
 			}
+		}
+		if errors.Is(err, bornmachine.ErrRunExists) {
+			return fmt.Errorf("%s already holds a run; continue it with --resume %s or choose another --out", dir, dir)
 		}
 		if err != nil {
 			return withEngineHint(err)

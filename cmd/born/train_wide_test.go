@@ -105,7 +105,7 @@ func TestTrainWideTestNLL(t *testing.T) {
 		{[]string{"--data", "bas:2x2", "--model", "mps:2", "--test-fraction", "0.2"}},
 	} {
 		_, _, err := train(t, append(c.args, "--out", filepath.Join(tmp, "bad"), "--quiet")...)
-		if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "test fraction") && !strings.Contains(err.Error(), "distribution") {
+		if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "--test-fraction") && !strings.Contains(err.Error(), "distribution") {
 			t.Errorf("%v: error %v", c.args, err)
 		}
 	}
