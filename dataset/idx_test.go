@@ -239,9 +239,9 @@ func TestIDXBadInput(t *testing.T) {
 		{"no path", nil, "idx::14x14", "no path: give the IDX file"},
 		{"empty spec", nil, "idx:", "no path: give the IDX file"},
 		{"missing file", nil, "idx:/nonexistent/train-images-idx3-ubyte.gz:14x14", "/nonexistent/train-images-idx3-ubyte.gz: no such file"},
-		{"test fraction 1", good, "idx:F:2x2 test=1", "test fraction 1 is outside (0,1)"},
-		{"test fraction -0.1", good, "idx:F test=-0.1", "test fraction -0.1 is outside (0,1)"},
-		{"test fraction NaN", good, "idx:F test=NaN", "test fraction NaN is outside (0,1)"},
+		{"test fraction 1", good, "idx:F:2x2 test=1", "test_fraction 1 is outside (0,1)"},
+		{"test fraction -0.1", good, "idx:F test=-0.1", "test_fraction -0.1 is outside (0,1)"},
+		{"test fraction NaN", good, "idx:F test=NaN", "test_fraction NaN is outside (0,1)"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			spec, path := c.spec, ""
