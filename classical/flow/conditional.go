@@ -42,7 +42,7 @@ func (m *MADE) SampleConditional(known, mask []uint64, shots int, seed uint64) (
 	}
 	kv := known[0] & km
 	last := 63 - bits.LeadingZeros64(km) // -1: nothing known
-	var before []int                       // hidden bits below last
+	var before []int                     // hidden bits below last
 	for d := 0; d < last; d++ {
 		if km>>uint(d)&1 == 0 {
 			before = append(before, d)
