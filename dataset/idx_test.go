@@ -324,3 +324,49 @@ func TestFashionMNIST(t *testing.T) {
 		}
 	}
 }
+
+func TestParseMask(t *testing.T) {
+	for _, c := range []struct {
+		spec       string
+		rows, cols int
+		want       string // row by row, 1 hidden
+	}{
+		{"lower", 4, 3, "000000111111"},
+		{"lower", 3, 2, "000011"},
+		{"upper", 4, 3, "111111000000"},
+		{"left", 2, 4, "11001100"},
+		{"right", 2, 3, "001001"},
+		{"box:1-2,0-1", 3, 3, "000110110"},
+		{"box:2,2", 3, 3, "000000001"},
+	} {
+		m, err := ParseMask(c.spec, c.rows, c.cols)
+		if err != nil {
+			t.Fatalf("%s: %v", c.spec, err)
+		}
+		var got strings.Builder
+		for q := range c.rows * c.cols {
+			got.WriteByte('0' + byte(m[q/64]>>uint(q%64)&1))
+		}
+		if got.String() != c.want {
+			t.Errorf("%s on %dx%d: %s, want %s", c.spec, c.rows, c.cols, got.String(), c.want)
+		}
+	}
+	// 14x14: 98 hidden pixels, the second word too.
+	m, _ := ParseMask("lower", 14, 14)
+	if len(m) != 4 || m[1]>>34&1 != 1 || m[1]>>33&1 != 0 || m[3] != 1<<4-1 {
+		t.Errorf("lower 14x14: %x", m)
+	}
+	for _, c := range []struct{ spec, want string }{
+		{"bottom", "use lower, upper"},
+		{"box:1-5,0", `"1-5" is not a range`},
+		{"box:2-1,0", `"2-1" is not a range`},
+		{"box:1", "use lower, upper"},
+	} {
+		if _, err := ParseMask(c.spec, 4, 4); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", c.spec, err, c.want)
+		}
+	}
+	if _, err := ParseMask("upper", 1, 4); err == nil || !strings.Contains(err.Error(), "hides no pixel") {
+		t.Errorf("upper of one row: %v", err)
+	}
+}

@@ -3,12 +3,15 @@ package main
 import (
 	"fmt"
 	"io"
+	"math/bits"
 	"math/rand/v2"
 	"sort"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"born/bornmachine"
 	"born/bornmachine/figures"
 	"born/circuit"
 	"born/dataset"
@@ -29,6 +32,12 @@ type sampleOptions struct {
 	// stdoutTerminal reports whether standard output is a terminal, where
 	// a PNG does not belong.
 	stdoutTerminal bool
+	// condition is the mask of the pixels to complete ("": plain
+	// samples); images is the number of data images completed, completions
+	// the samples drawn for each. shotsSet reports whether --shots was given.
+	condition           string
+	images, completions int
+	shotsSet            bool
 }
 
 // maxGridSamples is the largest number of samples a png grid draws.
@@ -51,18 +60,34 @@ its run directory).
 and frequency, most frequent first; json prints {"bits", "shots", "seed",
 "counts": {"0101": 12, ...}, "samples": ["0101", ...]} with the samples in
 the order drawn; png draws the samples as images in a grid (the model must
-have been trained on image data, bas:RxC), framing invalid patterns in red.
+have been trained on image data: bas:RxC, digits, idx:), framing invalid
+bars-and-stripes patterns in red.
+
+--condition MASK completes images instead: it takes --images images of the
+model's data (its test set when it was trained with one, else its training
+data; drawn with --seed), hides the pixels MASK names (lower, upper, left,
+right, or box:I0-I1,J0-J1 with rows and columns from 0, inclusive) and draws
+--completions samples of each from the model's exact conditional
+distribution given the visible pixels, as Han et al. (PRX 8, 031012, 2018)
+complete MNIST digits. mps and flow models sample these exactly. png shows
+one image a row: the original, the visible part (hidden pixels grey), then
+the completions (completed pixels in blue); text and json list the
+bitstrings. The summary gives the share of hidden pixels the completions
+got right.
+
 The output goes to standard output, or to the file -o names; a PNG goes to
 samples.png when standard output is a terminal and -o is not given. The
 same --seed gives the same samples.`,
 		Example: `  born sample runs/20260101-120000/model.json --shots 20
   born sample runs/20260101-120000 --shots 100 --format png > bas.png
-  born sample runs/20260101-120000 --shots 100 --format png -o bas.png`,
+  born sample runs/20260101-120000 --shots 100 --format png -o bas.png
+  born sample runs/20260101-120000 --condition lower --format png -o completions.png`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.out, opts.errOut = cmd.OutOrStdout(), cmd.ErrOrStderr()
 			opts.model = args[0]
 			opts.stdoutTerminal = isTerminal(opts.out)
+			opts.shotsSet = cmd.Flags().Changed("shots")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -74,6 +99,9 @@ same --seed gives the same samples.`,
 	f.Uint64Var(&opts.seed, "seed", 1, "random seed; the same seed gives the same samples")
 	f.StringVar(&opts.format, "format", "text", "output: text, json or png")
 	f.StringVarP(&opts.file, "output", "o", "", "write to this file (atomically) instead of standard output")
+	f.StringVar(&opts.condition, "condition", "", "complete data images with these pixels hidden: lower, upper, left, right or box:I0-I1,J0-J1")
+	f.IntVar(&opts.images, "images", 8, "with --condition: number of data images to complete")
+	f.IntVar(&opts.completions, "completions", 4, "with --condition: completions drawn for each image")
 	hiddenAliases(cmd, map[string]string{"out": "output"})
 	return inFlagWords(cmd)
 }
@@ -92,24 +120,27 @@ func runSample(opts *sampleOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.condition != "" {
+		return runCondition(opts, path, mf, m)
+	}
+	// bas data: a PNG frames the samples that are not valid patterns.
 	var data *dataset.Dataset
 	if opts.format == "png" {
-		if mf.Data == nil || mf.Data.Rows == 0 || mf.Data.Cols == 0 {
-			spec := "unknown data"
-			if mf.Data != nil {
-				spec = mf.Data.Spec
-			}
-			return fmt.Errorf("--format png draws images, but this model was trained on %s, not on image data (bas:RxC); use text or json", spec)
+		if !isImageData(mf) {
+			return fmt.Errorf("--format png draws images, but this model was trained on %s, not on image data (bas:RxC, digits, idx:); use text or json", dataSpec(mf))
 		}
-		if data, err = dataset.BarsAndStripes(mf.Data.Rows, mf.Data.Cols); err != nil {
-			return err
+		if strings.HasPrefix(mf.Data.Spec, "bas:") && mf.Data.Rows*mf.Data.Cols == m.NumBits() {
+			if data, err = dataset.BarsAndStripes(mf.Data.Rows, mf.Data.Cols); err != nil {
+				return err
+			}
 		}
 	}
 	n := m.NumBits()
+	w := dataset.Words(n)
 	if opts.format == "json" && opts.shots > maxListedSamples {
 		return fmt.Errorf("--shots %d: --format json lists every sample, at most %d; --format text prints the counts of any number of shots", opts.shots, maxListedSamples)
 	}
-	var samples []uint64
+	var samples []uint64 // dataset.Words(n) words each
 	var counts map[uint64]int64
 	switch {
 	case opts.format == "text" && opts.shots > maxListedSamples:
@@ -121,51 +152,44 @@ func runSample(opts *sampleOptions) error {
 		if opts.format == "png" {
 			draws = min(draws, maxGridSamples) // a grid shows no more
 		}
-		if samples, err = m.Sample(draws, opts.seed); err != nil {
+		if samples, err = model.SampleWords(m, draws, opts.seed); err != nil {
 			return err
 		}
 	}
-	// Where the output goes: the file -o names, else standard output
-	// (but not a PNG on a terminal).
-	if opts.format == "png" && opts.file == "" && opts.stdoutTerminal {
-		opts.file = "samples.png"
-	}
-	emit := func(write func(io.Writer) error) error {
-		if opts.file == "" {
-			return write(opts.out)
-		}
-		return atomicfile.Write(opts.file, write)
-	}
+	emit := opts.emitter()
 	switch opts.format {
 	case "png":
 		draw := samples
-		if opts.shots > len(draw) {
-			fmt.Fprintf(opts.errOut, "note: drawing the first %d of %d samples\n", len(draw), opts.shots)
+		if opts.shots > len(draw)/w {
+			fmt.Fprintf(opts.errOut, "note: drawing the first %d of %d samples\n", len(draw)/w, opts.shots)
 		}
-		valid := func(x uint64) bool { return data.Prob(x) > 0 }
-		if err := emit(func(w io.Writer) error {
-			return figures.SampleGrid(w, draw, data.Rows, data.Cols, valid, fmt.Sprintf("not one of the %d %s patterns", len(data.States), data.Spec))
-		}); err != nil {
+		rows, cols := mf.Data.Rows, mf.Data.Cols
+		valid := "no validity check"
+		if data == nil {
+			err = emit(func(w io.Writer) error { return figures.ImageGrid(w, draw, rows, cols, 0, nil) })
+		} else {
+			ok := func(x uint64) bool { return data.Prob(x) > 0 }
+			err = emit(func(w io.Writer) error {
+				return figures.SampleGrid(w, draw, rows, cols, ok, fmt.Sprintf("not one of the %d %s patterns", len(data.States), data.Spec))
+			})
+			var nvalid int
+			for _, x := range draw {
+				if ok(x) {
+					nvalid++
+				}
+			}
+			valid = fmt.Sprintf("%d valid", nvalid)
+		}
+		if err != nil {
 			return err
 		}
-		var nvalid int
-		for _, x := range draw {
-			if valid(x) {
-				nvalid++
-			}
-		}
-		// The summary goes to stderr when the image went to stdout.
-		dest, sum := opts.file, opts.out
-		if opts.file == "" {
-			dest, sum = "standard output", opts.errOut
-		}
-		fmt.Fprintf(sum, "wrote %s: %d samples of %dx%d images, %d valid\n", dest, len(draw), data.Rows, data.Cols, nvalid)
+		fmt.Fprintf(opts.summaryOut(), "wrote %s: %d samples of %dx%d images, %s\n", opts.dest(), len(draw)/w, rows, cols, valid)
 		return nil
 	case "json":
 		counts := map[string]int{}
-		strs := make([]string, len(samples))
-		for i, x := range samples {
-			strs[i] = circuit.FormatBits(x, n)
+		strs := make([]string, len(samples)/w)
+		for i := range strs {
+			strs[i] = dataset.FormatWords(samples[i*w:(i+1)*w], n)
 			counts[strs[i]]++
 		}
 		return emit(func(w io.Writer) error {
@@ -178,19 +202,22 @@ func runSample(opts *sampleOptions) error {
 			}{n, opts.shots, opts.seed, counts, strs})
 		})
 	}
-	if counts == nil {
-		counts = map[uint64]int64{}
-		for _, x := range samples {
-			counts[x]++
-		}
+	// text: counts by bitstring, most frequent first; equal counts in
+	// increasing order of the state (bitstrings of one width sort so).
+	byString := map[string]int64{}
+	for x, c := range counts {
+		byString[circuit.FormatBits(x, n)] = c
 	}
-	keys := make([]uint64, 0, len(counts))
-	for k := range counts {
+	for i := 0; i < len(samples); i += w {
+		byString[dataset.FormatWords(samples[i:i+w], n)]++
+	}
+	keys := make([]string, 0, len(byString))
+	for k := range byString {
 		keys = append(keys, k)
 	}
 	sort.Slice(keys, func(i, j int) bool {
-		if counts[keys[i]] != counts[keys[j]] {
-			return counts[keys[i]] > counts[keys[j]]
+		if byString[keys[i]] != byString[keys[j]] {
+			return byString[keys[i]] > byString[keys[j]]
 		}
 		return keys[i] < keys[j]
 	})
@@ -198,9 +225,196 @@ func runSample(opts *sampleOptions) error {
 		fmt.Fprintf(w, "# %d samples from %s, seed %d; qubits %s\n", opts.shots, path, opts.seed, qubitOrder(n))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		for _, k := range keys {
-			fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", circuit.FormatBits(k, n), counts[k], float64(counts[k])/float64(opts.shots))
+			fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", k, byString[k], float64(byString[k])/float64(opts.shots))
 		}
 		return tw.Flush()
+	})
+}
+
+// emitter returns the function that writes the output: to the file -o
+// names, else to standard output (but a PNG on a terminal goes to
+// samples.png).
+func (opts *sampleOptions) emitter() func(write func(io.Writer) error) error {
+	if opts.format == "png" && opts.file == "" && opts.stdoutTerminal {
+		opts.file = "samples.png"
+	}
+	return func(write func(io.Writer) error) error {
+		if opts.file == "" {
+			return write(opts.out)
+		}
+		return atomicfile.Write(opts.file, write)
+	}
+}
+
+// dest names where the output went; summaryOut is where the summary of a
+// PNG goes: standard error when the image went to standard output.
+func (opts *sampleOptions) dest() string {
+	if opts.file == "" {
+		return "standard output"
+	}
+	return opts.file
+}
+
+func (opts *sampleOptions) summaryOut() io.Writer {
+	if opts.file == "" {
+		return opts.errOut
+	}
+	return opts.out
+}
+
+func isImageData(mf *bornmachine.ModelFile) bool {
+	return mf.Data != nil && mf.Data.Rows > 0 && mf.Data.Cols > 0
+}
+
+func dataSpec(mf *bornmachine.ModelFile) string {
+	if mf.Data == nil {
+		return "unknown data"
+	}
+	return mf.Data.Spec
+}
+
+// conditionStream is the PCG stream that picks the images to complete and
+// the seeds of their completions.
+const conditionStream = 0x434f4d504c // "COMPL"
+
+// runCondition completes data images whose pixels opts.condition hides.
+func runCondition(opts *sampleOptions, path string, mf *bornmachine.ModelFile, m model.Model) error {
+	if opts.shotsSet {
+		return fmt.Errorf("--shots does not apply to --condition: give --images (data images to complete) and --completions (samples of each)")
+	}
+	if opts.images < 1 || opts.completions < 1 {
+		return fmt.Errorf("--images %d, --completions %d: need at least 1 of each", opts.images, opts.completions)
+	}
+	if opts.format == "png" && opts.images*(opts.completions+2) > maxGridSamples {
+		return fmt.Errorf("--images %d with --completions %d: a grid shows at most %d images; draw fewer", opts.images, opts.completions, maxGridSamples)
+	}
+	cm, ok := m.(model.Conditional)
+	if !ok {
+		return fmt.Errorf("--condition needs exact conditional sampling, which mps and flow models have; this is a %s model", m.Kind())
+	}
+	if !isImageData(mf) {
+		return fmt.Errorf("--condition completes images, but this model was trained on %s, not on image data (bas:RxC, digits, idx:)", dataSpec(mf))
+	}
+	n, rows, cols := m.NumBits(), mf.Data.Rows, mf.Data.Cols
+	if rows*cols != n {
+		return fmt.Errorf("the model has %d bits, its data %dx%d pixels", n, rows, cols)
+	}
+	hidden, err := dataset.ParseMask(opts.condition, rows, cols)
+	if err != nil {
+		return fmt.Errorf("--condition: %v", err)
+	}
+	// The images: the test set the model was held out from, else its
+	// training data.
+	train, test, err := dataset.Load(mf.Data.Spec, mf.Data.TestFraction, mf.Data.SplitSeed)
+	if err != nil {
+		return fmt.Errorf("--condition reads the model's data: %v", err)
+	}
+	if mf.Data.Digest != "" && train.Digest != mf.Data.Digest {
+		fmt.Fprintf(opts.errOut, "warning: %s has changed since the model was trained (sha256 %s, was %s)\n", mf.Data.Spec, train.Digest, mf.Data.Digest)
+	}
+	data, part := train, "training"
+	if test != nil {
+		data, part = test, "test"
+	}
+	if data.Bits != n {
+		return fmt.Errorf("the model has %d bits, its data %d", n, data.Bits)
+	}
+	w := dataset.Words(n)
+	rng := rand.New(rand.NewPCG(opts.seed, conditionStream))
+	pick := rng.Perm(data.Len())[:min(opts.images, data.Len())]
+	known := make([]uint64, w)
+	for i := range known {
+		known[i] = ^hidden[i]
+	}
+	if r := n % 64; r != 0 {
+		known[w-1] &= 1<<uint(r) - 1
+	}
+	type completion struct {
+		Image       string   `json:"image"`
+		Visible     string   `json:"visible"`
+		Completions []string `json:"completions"`
+	}
+	var (
+		grid         []uint64 // per image: original, original, completions
+		out          []completion
+		right, total int
+	)
+	hide := func(x []uint64) string {
+		s := []byte(dataset.FormatWords(x, n))
+		for q := range n {
+			if hidden[q/64]>>uint(q%64)&1 == 1 {
+				s[n-1-q] = '?'
+			}
+		}
+		return string(s)
+	}
+	for _, i := range pick {
+		x := data.State(i)
+		xs, err := cm.SampleConditional(x, known, opts.completions, rng.Uint64())
+		if err != nil {
+			return err
+		}
+		c := completion{Image: dataset.FormatWords(x, n), Visible: hide(x)}
+		grid = append(grid, x...)
+		grid = append(grid, x...)
+		for k := range opts.completions {
+			y := xs[k*w : (k+1)*w]
+			c.Completions = append(c.Completions, dataset.FormatWords(y, n))
+			grid = append(grid, y...)
+			for j := range w {
+				total += bits.OnesCount64(hidden[j])
+				right += bits.OnesCount64(hidden[j] &^ (x[j] ^ y[j]))
+			}
+		}
+		out = append(out, c)
+	}
+	acc := float64(right) / float64(total)
+	emit := opts.emitter()
+	switch opts.format {
+	case "png":
+		per := opts.completions + 2
+		style := func(k, q int) figures.PixelStyle {
+			col := k % per
+			switch {
+			case col == 0 || hidden[q/64]>>uint(q%64)&1 == 0:
+				return figures.Plain
+			case col == 1:
+				return figures.Hidden
+			}
+			return figures.Completed
+		}
+		if err := emit(func(w io.Writer) error { return figures.ImageGrid(w, grid, rows, cols, per, style) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(opts.summaryOut(), "wrote %s: %d %s images of %dx%d with the %s pixels hidden (%s), each row the image, what is visible and %d completions; %.1f%% of the hidden pixels completed right\n",
+			opts.dest(), len(pick), part, rows, cols, opts.condition, data.Spec, opts.completions, 100*acc)
+		return nil
+	case "json":
+		return emit(func(w io.Writer) error {
+			return writeJSON(w, struct {
+				Bits        int          `json:"bits"`
+				Rows        int          `json:"rows"`
+				Cols        int          `json:"cols"`
+				Mask        string       `json:"mask"`
+				Data        string       `json:"data"`
+				Part        string       `json:"part"`
+				Seed        uint64       `json:"seed"`
+				HiddenRight float64      `json:"hidden_right"`
+				Images      []completion `json:"images"`
+			}{n, rows, cols, opts.condition, data.Spec, part, opts.seed, acc, out})
+		})
+	}
+	return emit(func(w io.Writer) error {
+		fmt.Fprintf(w, "# %d %s images of %s with the %s pixels hidden (?), %d completions each from %s, seed %d; bits %s\n",
+			len(pick), part, data.Spec, opts.condition, opts.completions, path, opts.seed, qubitOrder(n))
+		fmt.Fprintf(w, "# %.4f of the hidden pixels completed right\n", acc)
+		for k, c := range out {
+			fmt.Fprintf(w, "image %d     %s\nvisible     %s\n", k+1, c.Image, c.Visible)
+			for _, y := range c.Completions {
+				fmt.Fprintf(w, "completion  %s\n", y)
+			}
+		}
+		return nil
 	})
 }
 
