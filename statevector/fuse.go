@@ -35,7 +35,20 @@ type fblock struct {
 // into the neighbouring 2-qubit gates, grows blocks along the circuit's
 // light cones, and keeps diagonal runs diagonal. Uncontrolled global phases
 // are returned apart: their product is a scalar factor of the program.
-func fuse(l *circuit.Lowered, maxK, maxDiag int) (out []fblock, phases []int) {
+//
+// A dense block that touches a qubit of lowMask is limited to lowK qubits
+// (at most maxK): the kernels apply some shapes faster than others (see
+// Compile).
+func fuse(l *circuit.Lowered, maxK, maxDiag int, lowMask uint64, lowK int) (out []fblock, phases []int) {
+	limit := func(u uint64, diag bool) int {
+		switch {
+		case diag:
+			return max(maxK, maxDiag)
+		case u&lowMask != 0:
+			return min(maxK, lowK)
+		}
+		return maxK
+	}
 	type blk struct {
 		fblock
 		alive bool
@@ -110,11 +123,7 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int) (out []fblock, phases []int) {
 				}
 			}
 		}
-		lim := maxK
-		if diag {
-			lim = max(maxK, maxDiag)
-		}
-		if !ok || bits.OnesCount64(union) > lim {
+		if !ok || bits.OnesCount64(union) > limit(union, diag) {
 			// The gate alone may still join bm, the latest block on its
 			// qubits: it runs after every other one of them anyway.
 			if bm < 0 || blocks[bm].raw {
@@ -123,11 +132,7 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int) (out []fblock, phases []int) {
 			}
 			b := blocks[bm]
 			u, dgu := b.mask|mask, b.diag && dg
-			lu := maxK
-			if dgu {
-				lu = max(maxK, maxDiag)
-			}
-			if bits.OnesCount64(u) > lu {
+			if bits.OnesCount64(u) > limit(u, dgu) {
 				newBlock(i, mask, dg, false)
 				continue
 			}

@@ -40,6 +40,7 @@ type asmSet struct {
 	general [3]asmFunc    // general dense kernels doing 1, 2, 4 output blocks at a time
 	diag1   asmFunc       // diagonal without high targets
 	diagN   asmFunc       // diagonal with high targets
+	bcast8  asmFunc       // dense, 3 high targets, no low controls: broadcast coefficients, three products (nil: none)
 }
 
 // kern32 and kern64 are the kernel sets in use (nil: portable); useSIMD
@@ -56,6 +57,10 @@ func asmFor[T Float]() *asmSet {
 	}
 	return kern64
 }
+
+// fast3 reports whether the kernels in use apply 3-qubit gates on high
+// qubits with the broadcast kernel (AVX-512).
+func fast3() bool { return useSIMD && kern32 != nil && kern32.bcast8 != nil }
 
 // KernelSet names the kernels in use: "avx512", "avx2" or "portable".
 func KernelSet() string {
@@ -131,7 +136,9 @@ func asmKernFor[T Float]() func(d []T, p *pop[T], from, to int) {
 // bits of i) to the column with (s, low bits of i ^ spread(q)), or the
 // identity where the low controls do not hold. A diagonal needs just D[s],
 // lane i holding the entry at (s, low bits of i). Each coefficient vector
-// is 2L values: L real parts, then L imaginary parts.
+// is 2L values: L real parts, then L imaginary parts. The broadcast
+// kernel (bcast8: 3 high targets, no low controls) takes three scalars per
+// matrix entry instead: c, c+d and d-c of the entry c + id.
 func (p *pop[T]) prepareSIMD() bool {
 	ks := asmFor[T]()
 	if ks == nil {
@@ -158,8 +165,13 @@ func (p *pop[T]) prepareSIMD() bool {
 	p.h, p.l = h, l
 	nh, nl := 1<<uint(h), 1<<uint(l)
 
+	lmask := L - 1
+	lcm, lcv := p.cmask&lmask, p.cval&lmask
 	var f asmFunc
+	bcast := false
 	switch {
+	case !p.diag && h == 3 && l == 0 && lcm == 0 && ks.bcast8 != nil:
+		f, bcast = ks.bcast8, true
 	case p.diag && h == 0:
 		f = ks.diag1
 	case p.diag:
@@ -175,8 +187,6 @@ func (p *pop[T]) prepareSIMD() bool {
 	}
 	p.asm = f
 	p.kern = asmKernFor[T]()
-	lmask := L - 1
-	lcm, lcv := p.cmask&lmask, p.cval&lmask
 
 	p.hiOff = grow(p.hiOff, nh)
 	p.hiOff[0] = 0
@@ -262,7 +272,20 @@ func (p *pop[T]) prepareSIMD() bool {
 		hiIdx[r] = x
 	}
 	stride := 2 * L
-	if p.diag {
+	switch {
+	case bcast:
+		// Three scalars per entry (r, s): c, c+d, d-c of m = c + id.
+		dim := 1 << uint(p.k)
+		p.coef = grow(p.coef, 3*nh*nh)
+		for r := 0; r < nh; r++ {
+			for s := 0; s < nh; s++ {
+				v := p.m[hiIdx[r]*dim+hiIdx[s]]
+				c, d := real(v), imag(v)
+				e := p.coef[3*(r*nh+s):]
+				e[0], e[1], e[2] = T(c), T(c+d), T(d-c)
+			}
+		}
+	case p.diag:
 		p.coef = grow(p.coef, stride*nh)
 		for s := 0; s < nh; s++ {
 			c := p.coef[stride*s:]
@@ -274,7 +297,7 @@ func (p *pop[T]) prepareSIMD() bool {
 				c[i], c[L+i] = T(real(v)), T(imag(v))
 			}
 		}
-	} else {
+	default:
 		dim := 1 << uint(p.k)
 		p.coef = grow(p.coef, stride*nh*nh*nl)
 		for r := 0; r < nh; r++ {

@@ -29,6 +29,9 @@ func denseG2AVX512F32(d unsafe.Pointer, a *kargs, x, n int)
 func denseG4AVX512F32(d unsafe.Pointer, a *kargs, x, n int)
 
 //go:noescape
+func denseB8AVX512F32(d unsafe.Pointer, a *kargs, x, n int)
+
+//go:noescape
 func diag1AVX512F32(d unsafe.Pointer, a *kargs, x, n int)
 
 //go:noescape
@@ -36,7 +39,7 @@ func diagNAVX512F32(d unsafe.Pointer, a *kargs, x, n int)
 
 var asmAVX512F32 = asmSet{name: "avx512", avx2: false,
 	dense:   [3][5]asmFunc{{nil, nil, dense12AVX512F32, nil, dense14AVX512F32}, {nil, dense21AVX512F32, dense22AVX512F32}, {nil, dense41AVX512F32}},
-	general: [3]asmFunc{denseG1AVX512F32, denseG2AVX512F32, denseG4AVX512F32}, diag1: diag1AVX512F32, diagN: diagNAVX512F32}
+	general: [3]asmFunc{denseG1AVX512F32, denseG2AVX512F32, denseG4AVX512F32}, diag1: diag1AVX512F32, diagN: diagNAVX512F32, bcast8: denseB8AVX512F32}
 
 //go:noescape
 func dense21AVX512F64(d unsafe.Pointer, a *kargs, x, n int)
@@ -63,6 +66,9 @@ func denseG2AVX512F64(d unsafe.Pointer, a *kargs, x, n int)
 func denseG4AVX512F64(d unsafe.Pointer, a *kargs, x, n int)
 
 //go:noescape
+func denseB8AVX512F64(d unsafe.Pointer, a *kargs, x, n int)
+
+//go:noescape
 func diag1AVX512F64(d unsafe.Pointer, a *kargs, x, n int)
 
 //go:noescape
@@ -70,7 +76,7 @@ func diagNAVX512F64(d unsafe.Pointer, a *kargs, x, n int)
 
 var asmAVX512F64 = asmSet{name: "avx512", avx2: false,
 	dense:   [3][5]asmFunc{{nil, nil, dense12AVX512F64, nil, dense14AVX512F64}, {nil, dense21AVX512F64, dense22AVX512F64}, {nil, dense41AVX512F64}},
-	general: [3]asmFunc{denseG1AVX512F64, denseG2AVX512F64, denseG4AVX512F64}, diag1: diag1AVX512F64, diagN: diagNAVX512F64}
+	general: [3]asmFunc{denseG1AVX512F64, denseG2AVX512F64, denseG4AVX512F64}, diag1: diag1AVX512F64, diagN: diagNAVX512F64, bcast8: denseB8AVX512F64}
 
 //go:noescape
 func dense21AVX2F32(d unsafe.Pointer, a *kargs, x, n int)
@@ -98,7 +104,7 @@ func diagNAVX2F32(d unsafe.Pointer, a *kargs, x, n int)
 
 var asmAVX2F32 = asmSet{name: "avx2", avx2: true,
 	dense:   [3][5]asmFunc{{nil, nil, dense12AVX2F32, nil, nil}, {nil, dense21AVX2F32, nil}, {nil, dense41AVX2F32}},
-	general: [3]asmFunc{denseG1AVX2F32, denseG2AVX2F32, denseG4AVX2F32}, diag1: diag1AVX2F32, diagN: diagNAVX2F32}
+	general: [3]asmFunc{denseG1AVX2F32, denseG2AVX2F32, denseG4AVX2F32}, diag1: diag1AVX2F32, diagN: diagNAVX2F32, bcast8: nil}
 
 //go:noescape
 func dense21AVX2F64(d unsafe.Pointer, a *kargs, x, n int)
@@ -126,4 +132,4 @@ func diagNAVX2F64(d unsafe.Pointer, a *kargs, x, n int)
 
 var asmAVX2F64 = asmSet{name: "avx2", avx2: true,
 	dense:   [3][5]asmFunc{{nil, nil, dense12AVX2F64, nil, nil}, {nil, dense21AVX2F64, nil}, {nil, dense41AVX2F64}},
-	general: [3]asmFunc{denseG1AVX2F64, denseG2AVX2F64, denseG4AVX2F64}, diag1: diag1AVX2F64, diagN: diagNAVX2F64}
+	general: [3]asmFunc{denseG1AVX2F64, denseG2AVX2F64, denseG4AVX2F64}, diag1: diag1AVX2F64, diagN: diagNAVX2F64, bcast8: nil}

@@ -53,22 +53,30 @@ const MaxFuse = maxSIMDDense
 // reference machine (2 vCPUs, AMD Zen 5, AVX-512) for precision p: wider
 // blocks save passes over memory but cost 2^K multiply-adds per amplitude.
 //
-// With the assembly kernels, cache blocking on qubit sets (planSets)
-// already runs the random circuit at n = 24 in 30 passes over the state at
-// K = 2, so wider blocks no longer save memory traffic, and their
-// arithmetic costs more: thread CPU time of one worker, best of 3-8 runs
-// (machine under load 7-16, so CPU time rather than wall time), random
-// circuit (20 cycles) at n = 20: 38-41 ms at K = 2 against 63-69 ms at
-// K = 3 in single precision, 83-92 against 118-133 ms in double; at n = 24
-// 0.86-0.89 s against 1.27-1.41 s (single), 1.88-2.07 s against 2.72 s
-// (double); QFT at n = 20: 13.7 against 16.1 ms (single), 36.1 against
-// 37.0 ms (double). With the portable kernels K = 2 was best too (born
-// bench --fuse K, K = 0..6, h, random, qft and qcbm circuits at n = 16,
-// 20 and 24: geometric mean 1.21x/1.12x the per-circuit best in single
-// and double; K = 3 1.22x/1.15x; K = 0 1.47x/1.69x), though QFT alone runs
-// fastest unfused there (its controlled phases have a cheap dedicated
-// kernel).
-func DefaultFuse(p Precision) int { return 2 }
+// Cache blocking on qubit sets (planSets) runs the random circuit at n = 24
+// in about 30 passes over the state whatever the limit, so the limit is
+// chosen by the cost of the arithmetic. With the AVX-512 kernels it is 3
+// (blocks that touch one of the 4 low qubits stop at 2; see Compile).
+// Thread CPU time of one worker (the machine was under load 7-16, so CPU
+// time rather than wall time), best of 6-8 runs, random circuit (20
+// cycles) at n = 20: 29.1 ms single and 64.2 ms double at 3, 34.2-35.2 and
+// 72.2-75.4 ms at 2. At limit 2, before the 3-qubit broadcast kernel:
+// 38-41 ms single against 63-69 ms at 3 (every block up to 3 qubits),
+// 83-92 against 118-133 ms double; n = 24 0.86-0.89 against 1.27-1.41 s
+// single, 1.88-2.07 against 2.72 s double; QFT at n = 20 13.7 against
+// 16.1 ms single, 36.1 against 37.0 ms double. With the AVX2 kernels
+// (no broadcast kernel: 16 registers) and the portable ones the limit is 2
+// (born bench --fuse K, K = 0..6, h, random, qft and qcbm circuits at
+// n = 16, 20 and 24, portable kernels: geometric mean 1.21x/1.12x the
+// per-circuit best in single and double; K = 3 1.22x/1.15x; K = 0
+// 1.47x/1.69x), though QFT alone runs fastest unfused there (its
+// controlled phases have a cheap dedicated kernel).
+func DefaultFuse(p Precision) int {
+	if fast3() {
+		return 3
+	}
+	return 2
+}
 
 // Compile fuses the pure circuit l into blocks of at most maxFuse qubits
 // (0 or less: no fusion, one block per gate as in Apply; diagonal gates
@@ -88,7 +96,19 @@ func Compile(l *circuit.Lowered, maxFuse int) (*Program, error) {
 	if maxFuse > 0 {
 		maxDiag = max(maxFuse, 6)
 	}
-	blocks, phases := fuse(l, maxFuse, maxDiag)
+	// With the AVX-512 kernels a 3-qubit block is fast only on high
+	// qubits (above a single-precision vector's 4 lane bits: the broadcast
+	// kernel, denseB in gen_kernels.go); one that touches a low qubit goes
+	// to the general kernel at twice the cost. So at limit 3, blocks on a
+	// low qubit stop at 2 qubits. The random circuit at n = 20 (20 cycles,
+	// thread CPU time of one worker, best of 6-8): 29.1 ms single and 64.2
+	// ms double, against 44.9 and 77.1 ms with every block up to 3 qubits
+	// and 34.2-35.2 and 75.4 ms at limit 2.
+	lowK := maxFuse
+	if maxFuse == 3 && fast3() {
+		lowK = 2
+	}
+	blocks, phases := fuse(l, maxFuse, maxDiag, 1<<4-1, lowK)
 	p := &Program{l: l, n: l.NumQubits, fuseK: max(0, maxFuse), blocks: blocks, phases: phases,
 		bySym: make([][]int, l.NumSymbols), phaseB: -1}
 	for b := range blocks {
