@@ -3,6 +3,7 @@ package bornmachine
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"sort"
 	"strconv"
 	"strings"
@@ -266,4 +267,45 @@ func (a *Ansatz) Circuit() *circuit.Circuit {
 		}
 	}
 	return c
+}
+
+// InitMarginals is the --init value that starts an ansatz circuit at the
+// product state of the data's one-bit marginals (MarginalParams).
+const InitMarginals = "marginals"
+
+// MarginalParams returns parameters at which the circuit prepares the
+// product state whose bit q is 1 with the data's marginal probability m_q:
+// every parameter is drawn uniformly from (-0.005, 0.005) (seeded by seed;
+// small, so that the gates before the last layer leave |0...0> nearly
+// alone and the entanglers act on it trivially) except the last layer's
+// Rx (qcbm) or Ry (hea) on each qubit, 2 asin(sqrt(m_q)) with m_q clipped
+// to [0.001, 0.999]. The model then starts at the NLL of independent bits
+// instead of at a random circuit's (above the uniform distribution's on
+// many qubits).
+func (a *Ansatz) MarginalParams(data *dataset.Dataset, seed uint64) ([]float64, error) {
+	if data.Bits != a.Bits {
+		return nil, fmt.Errorf("the ansatz has %d qubits, the data %d bits", a.Bits, data.Bits)
+	}
+	np := len(a.Circuit().Symbols)
+	theta := make([]float64, np)
+	rng := rand.New(rand.NewPCG(seed, stream(tagInit)))
+	for i := range theta {
+		theta[i] = 0.01 * (rng.Float64() - 0.5)
+	}
+	// The last layer's parameters per qubit and the rotation's place
+	// among them: qcbm [rz, rx] (only [rx] at depth 0), hea [ry].
+	per, at := 1, 0
+	if a.Kind == AnsatzQCBM && a.Depth > 0 {
+		per, at = 2, 1
+	}
+	first := np - per*a.Bits
+	for q := range a.Bits {
+		var m float64
+		for i := range data.Len() {
+			m += data.Probs[i] * float64(data.Bit(i, q))
+		}
+		m = min(max(m, 0.001), 0.999)
+		theta[first+per*q+at] = 2 * math.Asin(math.Sqrt(m))
+	}
+	return theta, nil
 }

@@ -40,7 +40,7 @@ type RunSpec struct {
 	// (RegisterBuilder), as in mps:16.
 	Model     string    `json:"model,omitempty"`
 	Cutoff    float64   `json:"cutoff,omitempty"` // relative singular-value cutoff of tensor-network models (0: their default)
-	Init      string    `json:"init,omitempty"`   // file of initial parameters; "" draws them from Seed
+	Init      string    `json:"init,omitempty"`   // file of initial parameters, or marginals (Ansatz.MarginalParams); "" draws them from Seed
 	Engine    string    `json:"engine"`           // statevector, mps or mps:CHI (EngineByName)
 	Loss      string    `json:"loss"`             // mmd, kl or nll
 	Sigmas    []float64 `json:"sigmas,omitempty"` // MMD bandwidths
@@ -224,7 +224,11 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	}
 	var m *QCBM
 	var warnings []string
+	var theta []float64
 	if spec.Circuit != "" {
+		if spec.Init == InitMarginals {
+			return nil, fmt.Errorf("--init %s sets the layers of an --ansatz; give a circuit's initial parameters in a file", InitMarginals)
+		}
 		src, err := qasm.ReadSource(spec.Circuit, 0)
 		if err != nil {
 			return nil, setting.Errorf("{circuit}: %w", err)
@@ -240,8 +244,18 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 		if m, err = NewAnsatzQCBM(a, eng); err != nil {
 			return nil, err
 		}
+		if spec.Init == InitMarginals {
+			if theta, err = a.MarginalParams(data, spec.Seed); err != nil {
+				return nil, err
+			}
+		}
 	}
-	if spec.Init != "" {
+	switch {
+	case theta != nil:
+		if err := m.SetParams(theta); err != nil {
+			return nil, err
+		}
+	case spec.Init != "":
 		theta, err := ReadParams(spec.Init)
 		if err != nil {
 			return nil, setting.Errorf("{init}: %w", err)
@@ -249,7 +263,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 		if err := m.SetParams(theta); err != nil {
 			return nil, setting.Errorf("{init} %s: %v", spec.Init, err)
 		}
-	} else {
+	default:
 		m.RandomizeParams(spec.Seed)
 	}
 	return startRun(dir, spec, data, test, m, program, warnings)

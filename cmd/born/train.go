@@ -127,7 +127,7 @@ turns it off).`,
 	f.StringVar(&s.Model, "model", "", "train a tensor-network Born machine instead of a circuit: mps:CHI")
 	f.Float64Var(&s.Cutoff, "cutoff", 0, "mps model: relative singular-value cutoff of the sweeps' splits (0: 1e-8)")
 	f.StringVar(&s.Engine, "engine", s.Engine, "circuit engine: statevector, mps or mps:CHI")
-	f.StringVar(&s.Init, "init", "", "JSON file of initial parameters (a model.json, {\"params\": [...]} or an array); default: uniform in [0, 2pi) from --seed")
+	f.StringVar(&s.Init, "init", "", "JSON file of initial parameters (a model.json, {\"params\": [...]} or an array), or marginals (the product state of the data's bit marginals); default: uniform in [0, 2pi) from --seed")
 	f.StringVar(&s.Loss, "loss", s.Loss, "loss: mmd, kl or nll")
 	f.StringVar(&opts.sigmas, "sigmas", "0.5,1,2,4", "MMD kernel bandwidths, K(x,y) = sum_s exp(-|x-y|^2/(2s))")
 	f.StringVar(&s.Grad, "grad", s.Grad, "gradient: shift (parameter-shift rule) or adjoint")
