@@ -71,3 +71,36 @@ func FuzzParseIDXSpec(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseMask: any mask specification on any image shape gives a mask
+// of at least one pixel inside the image, or an error; never a panic.
+func FuzzParseMask(f *testing.F) {
+	for _, s := range []string{"lower", "upper", "left", "right", "box:1-2,0-3", "box:2,2", "box:-1-2,0", "box:1-,2"} {
+		f.Add(s, uint8(4), uint8(5))
+	}
+	f.Fuzz(func(t *testing.T, spec string, rows, cols uint8) {
+		r, c := int(rows)%40, int(cols)%40
+		m, err := ParseMask(spec, r, c)
+		if err != nil {
+			return
+		}
+		n := r * c
+		if len(m) != Words(n) {
+			t.Fatalf("%q on %dx%d: %d words", spec, r, c, len(m))
+		}
+		ones := 0
+		for k, w := range m {
+			for q := range 64 {
+				if w>>uint(q)&1 == 1 {
+					if 64*k+q >= n {
+						t.Fatalf("%q on %dx%d: bit %d", spec, r, c, 64*k+q)
+					}
+					ones++
+				}
+			}
+		}
+		if ones == 0 {
+			t.Fatalf("%q on %dx%d: no pixel hidden", spec, r, c)
+		}
+	})
+}
