@@ -5,6 +5,7 @@ package qasm
 
 import (
 	"math"
+	"slices"
 
 	"born/circuit"
 )
@@ -167,6 +168,36 @@ func (p *parser) expand(op *circuit.Op, copies int, pos Pos) bool {
 	return true
 }
 
+// builtin reports whether g is a built-in gate, which acts on every qubit
+// it is applied to (a user gate's body may leave some alone).
+func builtin(g *circuit.GateDef) bool { return g.MatrixFunc != nil || g.Target != nil }
+
+// touch records that an operation acts on qubits qs and, with
+// Options.MaxTouched set, ends the reading with an error at pos when the
+// program now acts on more qubits than that: a statement on a register the
+// engine cannot hold is refused at once, before it is read into memory.
+func (p *parser) touch(qs []int, pos Pos) {
+	if p.maxTouched <= 0 {
+		return
+	}
+	for _, q := range qs {
+		if q >= len(p.touched) {
+			p.touched = append(p.touched, make([]bool, q+1-len(p.touched))...)
+		}
+		if !p.touched[q] {
+			p.touched[q] = true
+			p.nTouched++
+		}
+	}
+	if p.nTouched > p.maxTouched {
+		why := p.touchedWhy
+		if why == "" {
+			why = "the most this run takes"
+		}
+		p.fatalf(pos, "the program acts on more than %d qubits here: %s", p.maxTouched, why)
+	}
+}
+
 // alloc returns a slice of n ints, carved from a shared block when small.
 func (p *parser) alloc(n int) []int {
 	if n > 64 {
@@ -285,6 +316,9 @@ func (p *parser) applyGate(nameTok token, params []pexpr, args []qarg, cond []ci
 	if !p.expand(&circuit.Op{Kind: circuit.GateOp, Gate: g, Params: ps}, n, p.posOf(nameTok)) {
 		return
 	}
+	if p.maxTouched <= 0 { // (with a limit, a large broadcast may stop early)
+		p.circ.Ops = slices.Grow(p.circ.Ops, n) // one allocation for a broadcast
+	}
 	for i := 0; i < n; i++ {
 		qs := p.alloc(len(args))
 		for j, r := range refs {
@@ -300,6 +334,9 @@ func (p *parser) applyGate(nameTok token, params []pexpr, args []qarg, cond []ci
 		var opParams []circuit.Expr
 		if len(ps) > 0 {
 			opParams = append([]circuit.Expr(nil), ps...)
+		}
+		if builtin(g) {
+			p.touch(qs, p.posOf(nameTok))
 		}
 		p.circ.Ops = append(p.circ.Ops, circuit.Op{Kind: circuit.GateOp, Gate: g, Params: opParams, Qubits: qs, Cond: cond})
 	}
@@ -355,6 +392,7 @@ func (p *parser) applyMeasure(q, c qarg, cond []circuit.Condition) {
 		if cr.reg {
 			cs[0] += i
 		}
+		p.touch(qs, q.pos)
 		p.circ.Ops = append(p.circ.Ops, circuit.Op{Kind: circuit.Measure, Qubits: qs, Clbits: cs, Cond: cond})
 	}
 }
@@ -372,6 +410,7 @@ func (p *parser) resetStmt(cond []circuit.Condition) {
 			for i := 0; i < r.size; i++ {
 				qs := p.alloc(1)
 				qs[0] = r.start + i
+				p.touch(qs, q.pos)
 				p.circ.Ops = append(p.circ.Ops, circuit.Op{Kind: circuit.Reset, Qubits: qs, Cond: cond})
 			}
 		}

@@ -133,8 +133,12 @@ type parser struct {
 	sizer       circuit.Sizer // instructions each gate lowers to
 	expanded    float64       // instructions the circuit lowers to so far
 	maxOps      int
-	noExpand    bool // Options.NoExpandLimit
-	confine     bool // Options.ConfineIncludes
+	noExpand    bool   // Options.NoExpandLimit
+	confine     bool   // Options.ConfineIncludes
+	maxTouched  int    // Options.MaxTouched
+	touchedWhy  string // Options.MaxTouchedReason
+	touched     []bool // qubits operations act on (with maxTouched)
+	nTouched    int
 	topDir      string
 
 	circ    *circuit.Circuit
@@ -186,6 +190,7 @@ func newParser(filename string, opts *Options) *parser {
 	if opts != nil {
 		p.allowOpaque = opts.AllowOpaque
 		p.confine = opts.ConfineIncludes
+		p.maxTouched, p.touchedWhy = opts.MaxTouched, opts.MaxTouchedReason
 		if opts.MaxBytes > 0 && opts.ReadFile == nil {
 			max := opts.MaxBytes
 			p.readFile = func(path string) ([]byte, error) { return ReadSource(path, max) }

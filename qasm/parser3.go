@@ -5,6 +5,7 @@ package qasm
 import (
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -1053,6 +1054,9 @@ func (p *parser) applyGate3(nameTok token, g *circuit.GateDef, mods []circuit.Mo
 	if !p.expand(&circuit.Op{Kind: circuit.GateOp, Gate: g, Params: params, Mods: mods}, n, p.posOf(nameTok)) {
 		return
 	}
+	if p.maxTouched <= 0 { // (with a limit, a large broadcast may stop early)
+		p.circ.Ops = slices.Grow(p.circ.Ops, n) // one allocation for a broadcast
+	}
 	check := hasFracPow(mods) || p.frac[g]
 	for i := 0; i < n; i++ {
 		qs := p.alloc(len(args))
@@ -1070,6 +1074,9 @@ func (p *parser) applyGate3(nameTok token, g *circuit.GateDef, mods []circuit.Mo
 		op := circuit.Op{Kind: circuit.GateOp, Gate: g, Params: opParams, Mods: mods, Qubits: qs, Cond: p.condsNow()}
 		if check && i == 0 && p.gateSize(g) <= maxCheckSize && !p.checkLower(op, p.posOf(nameTok)) {
 			return
+		}
+		if builtin(g) {
+			p.touch(qs, p.posOf(nameTok))
 		}
 		p.circ.Ops = append(p.circ.Ops, op)
 	}
@@ -1310,6 +1317,7 @@ func (p *parser) applyMeasure3(q, c qref) {
 	for i := 0; i < n; i++ {
 		qs, cs := p.alloc(1), p.alloc(1)
 		qs[0], cs[0] = q.at(i), c.at(i)
+		p.touch(qs, q.pos)
 		p.circ.Ops = append(p.circ.Ops, circuit.Op{Kind: circuit.Measure, Qubits: qs, Clbits: cs, Cond: p.condsNow()})
 	}
 }
@@ -1330,6 +1338,7 @@ func (p *parser) reset3() {
 		for i := 0; i < n; i++ {
 			qs := p.alloc(1)
 			qs[0] = q.at(i)
+			p.touch(qs, q.pos)
 			p.circ.Ops = append(p.circ.Ops, circuit.Op{Kind: circuit.Reset, Qubits: qs, Cond: p.condsNow()})
 		}
 	}

@@ -42,6 +42,14 @@ type Options struct {
 	// symbolic links resolved: for reading programs one does not trust.
 	ConfineIncludes bool
 
+	// MaxTouched, if positive, is the most qubits the program may act on
+	// (by built-in gates, measurements and resets): the reader stops at the
+	// first statement that acts on more, with MaxTouchedReason in its
+	// error, so that a statement on a register the engine cannot hold is
+	// refused before it is read into memory.
+	MaxTouched       int
+	MaxTouchedReason string
+
 	// MaxOps bounds the size of the circuit, and so the memory the reader
 	// uses: it is the largest number of qubit operands in all operations
 	// after broadcasting, gate definition bodies included (a gate on k qubits

@@ -74,3 +74,32 @@ func Expand(x uint64, used []int) uint64 {
 	}
 	return y
 }
+
+// TouchedAtLeast returns a lower bound of the number of qubits Compact keeps
+// of c's lowering, without lowering it: the qubits that measurements,
+// resets and built-in gates (with their control modifiers) act on. A user
+// gate's qubits are not counted, as its body may leave some alone.
+func TouchedAtLeast(c *circuit.Circuit) int {
+	touched := make([]bool, c.NumQubits)
+	n := 0
+	mark := func(qs []int) {
+		for _, q := range qs {
+			if q >= 0 && q < len(touched) && !touched[q] {
+				touched[q] = true
+				n++
+			}
+		}
+	}
+	for i := range c.Ops {
+		op := &c.Ops[i]
+		switch op.Kind {
+		case circuit.Measure, circuit.Reset:
+			mark(op.Qubits)
+		case circuit.GateOp:
+			if g := op.Gate; g.MatrixFunc != nil || g.Target != nil {
+				mark(op.Qubits)
+			}
+		}
+	}
+	return max(n, min(1, c.NumQubits))
+}

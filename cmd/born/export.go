@@ -17,6 +17,7 @@ import (
 	"born/circuit"
 	"born/internal/atomicfile"
 	"born/models"
+	"born/qasm"
 	"born/transpile"
 )
 
@@ -211,7 +212,7 @@ func printCompiled(w io.Writer, comp *mpsbm.Compiled) {
 func exportSource(opts *exportOptions) (*circuit.Circuit, map[string]float64, error) {
 	path := modelFile(opts.file)
 	if !strings.HasSuffix(strings.ToLower(path), ".json") {
-		c, err := readCircuit(opts.file, opts.in, opts.errOut, opts.confine)
+		c, err := readCircuit(opts.file, opts.in, opts.errOut, &qasm.Options{ConfineIncludes: opts.confine})
 		return c, map[string]float64{}, err
 	}
 	_, m, err := models.ReadFile(path)

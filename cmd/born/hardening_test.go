@@ -170,3 +170,25 @@ func TestRefuseDevices(t *testing.T) {
 		t.Errorf("--confine-includes: %v", err)
 	}
 }
+
+// A statement on a million-qubit register is refused where it stands, before
+// it is read into memory (refused after 12 s and 586 MB before); a program
+// that touches few qubits of such a register still runs.
+func TestHugeRegisterRefused(t *testing.T) {
+	for _, args := range [][]string{{"run", "-"}, {"run", "-", "--print", "probs", "--engine", "mps"}} {
+		var err error
+		testguard.Within(t, strings.Join(args, " "), time.Second, 100<<20, func() {
+			_, _, err = runBorn(t, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1000000];\nh q;\n", args...)
+		})
+		if err == nil || !strings.Contains(err.Error(), "<stdin>:4:1: the program acts on more than") {
+			t.Errorf("born %s: %v", strings.Join(args, " "), err)
+		}
+	}
+	out, _, err := runBorn(t, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[1000000];\ncreg c[1];\nx q[999999];\nmeasure q[999999] -> c[0];\n", "run", "-", "--format", "json")
+	var got struct {
+		Counts map[string]int `json:"counts"`
+	}
+	if err != nil || json.Unmarshal([]byte(out), &got) != nil || len(got.Counts) != 1 || got.Counts["1"] != 1024 {
+		t.Errorf("one qubit of a million: %v %.300s", err, out)
+	}
+}
