@@ -262,6 +262,15 @@ func (opts *sampleOptions) summaryOut() io.Writer {
 	return opts.out
 }
 
+// shortSpec drops the folder from the path of a file: or idx: data spec.
+func shortSpec(spec string) string {
+	kind, rest, ok := strings.Cut(spec, ":")
+	if i := strings.LastIndexByte(rest, '/'); ok && i >= 0 && (kind == "idx" || kind == "file") {
+		return kind + ":" + rest[i+1:]
+	}
+	return spec
+}
+
 func isImageData(mf *bornmachine.ModelFile) bool {
 	return mf.Data != nil && mf.Data.Rows > 0 && mf.Data.Cols > 0
 }
@@ -338,6 +347,7 @@ func runCondition(opts *sampleOptions, path string, mf *bornmachine.ModelFile, m
 		grid         []uint64 // per image: original, original, completions
 		out          []completion
 		right, total int
+		hiddenZero   int // hidden pixels that are 0 in the images
 	)
 	hide := func(x []uint64) string {
 		s := []byte(dataset.FormatWords(x, n))
@@ -355,6 +365,9 @@ func runCondition(opts *sampleOptions, path string, mf *bornmachine.ModelFile, m
 			return err
 		}
 		c := completion{Image: dataset.FormatWords(x, n), Visible: hide(x)}
+		for j := range w {
+			hiddenZero += bits.OnesCount64(hidden[j] &^ x[j])
+		}
 		grid = append(grid, x...)
 		grid = append(grid, x...)
 		for k := range opts.completions {
@@ -369,6 +382,7 @@ func runCondition(opts *sampleOptions, path string, mf *bornmachine.ModelFile, m
 		out = append(out, c)
 	}
 	acc := float64(right) / float64(total)
+	zero := float64(hiddenZero) / float64(total/opts.completions)
 	emit := opts.emitter()
 	switch opts.format {
 	case "png":
@@ -383,11 +397,18 @@ func runCondition(opts *sampleOptions, path string, mf *bornmachine.ModelFile, m
 			}
 			return figures.Completed
 		}
-		if err := emit(func(w io.Writer) error { return figures.ImageGrid(w, grid, rows, cols, per, style) }); err != nil {
+		caption := []string{
+			fmt.Sprintf("Each row: a %s image of %s; its visible pixels, the %s part hidden (grey);", part, shortSpec(data.Spec), opts.condition),
+			fmt.Sprintf("%d completions drawn from p(hidden | visible) of the %s model (completed pixels blue).", opts.completions, m.Kind()),
+			fmt.Sprintf("Hidden pixels completed right: %.1f%% (all white would score %.1f%%).", 100*acc, 100*zero),
+		}
+		if err := emit(func(w io.Writer) error {
+			return figures.Captioned(w, caption, func(w io.Writer) error { return figures.ImageGrid(w, grid, rows, cols, per, style) })
+		}); err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.summaryOut(), "wrote %s: %d %s images of %dx%d with the %s pixels hidden (%s), each row the image, what is visible and %d completions; %.1f%% of the hidden pixels completed right\n",
-			opts.dest(), len(pick), part, rows, cols, opts.condition, data.Spec, opts.completions, 100*acc)
+		fmt.Fprintf(opts.summaryOut(), "wrote %s: %d %s images of %dx%d with the %s pixels hidden (%s), each row the image, what is visible and %d completions; %.1f%% of the hidden pixels completed right (all white: %.1f%%)\n",
+			opts.dest(), len(pick), part, rows, cols, opts.condition, data.Spec, opts.completions, 100*acc, 100*zero)
 		return nil
 	case "json":
 		return emit(func(w io.Writer) error {
@@ -400,14 +421,15 @@ func runCondition(opts *sampleOptions, path string, mf *bornmachine.ModelFile, m
 				Part        string       `json:"part"`
 				Seed        uint64       `json:"seed"`
 				HiddenRight float64      `json:"hidden_right"`
+				HiddenZero  float64      `json:"hidden_zero"`
 				Images      []completion `json:"images"`
-			}{n, rows, cols, opts.condition, data.Spec, part, opts.seed, acc, out})
+			}{n, rows, cols, opts.condition, data.Spec, part, opts.seed, acc, zero, out})
 		})
 	}
 	return emit(func(w io.Writer) error {
 		fmt.Fprintf(w, "# %d %s images of %s with the %s pixels hidden (?), %d completions each from %s, seed %d; bits %s\n",
 			len(pick), part, data.Spec, opts.condition, opts.completions, path, opts.seed, qubitOrder(n))
-		fmt.Fprintf(w, "# %.4f of the hidden pixels completed right\n", acc)
+		fmt.Fprintf(w, "# %.4f of the hidden pixels completed right (all white: %.4f)\n", acc, zero)
 		for k, c := range out {
 			fmt.Fprintf(w, "image %d     %s\nvisible     %s\n", k+1, c.Image, c.Visible)
 			for _, y := range c.Completions {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"image/color"
 	"image/png"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -55,6 +56,7 @@ type conditionJSON struct {
 	Bits, Rows, Cols int
 	Mask, Data, Part string
 	HiddenRight      float64 `json:"hidden_right"`
+	HiddenZero       float64 `json:"hidden_zero"`
 	Images           []struct {
 		Image, Visible string
 		Completions    []string
@@ -95,6 +97,30 @@ func checkCompletions(t *testing.T, what string, j conditionJSON, images, comple
 	}
 	if !(j.HiddenRight > 0 && j.HiddenRight < 1) {
 		t.Errorf("%s: hidden_right %v", what, j.HiddenRight)
+	}
+	// hidden_zero and hidden_right by their definitions.
+	var zero, right, total int
+	for _, im := range j.Images {
+		for c := range n {
+			if im.Visible[c] != '?' {
+				continue
+			}
+			if im.Image[c] == '0' {
+				zero++
+			}
+			for _, y := range im.Completions {
+				total++
+				if y[c] == im.Image[c] {
+					right++
+				}
+			}
+		}
+	}
+	if want := float64(zero) * float64(completions) / float64(total); math.Abs(j.HiddenZero-want) > 1e-12 {
+		t.Errorf("%s: hidden_zero %v, want %v", what, j.HiddenZero, want)
+	}
+	if want := float64(right) / float64(total); math.Abs(j.HiddenRight-want) > 1e-12 {
+		t.Errorf("%s: hidden_right %v, want %v", what, j.HiddenRight, want)
 	}
 }
 
@@ -191,7 +217,9 @@ func TestSampleCondition(t *testing.T) {
 		pix := max(2, min(24, 192/max(c.rows, c.cols)))
 		const gap, frame = 6, 1
 		cw, ch := c.cols*pix+2*frame, c.rows*pix+2*frame
-		if b := img.Bounds(); b.Dx() != gap+4*(cw+gap) || b.Dy() != gap+2*(ch+gap) {
+		// The grid at the top left, three caption lines (18 px each and a
+		// margin of 8) under it.
+		if b := img.Bounds(); b.Dx() < gap+4*(cw+gap) || b.Dy() != gap+2*(ch+gap)+3*18+8 {
 			t.Fatalf("%s: png %v", c.name, b)
 		}
 		at := func(col, q int) color.RGBA {
