@@ -318,6 +318,11 @@ func ReadParams(path string) ([]float64, error) {
 // OpenRun reads the run in dir, to resume or inspect it; its model kind
 // must be linked (see ReadModelFile; models.OpenRun links every kind).
 func OpenRun(dir string) (*Run, error) {
+	if _, err := os.Stat(filepath.Join(dir, ModelFileName)); errors.Is(err, os.ErrNotExist) {
+		if _, derr := os.Stat(dir); derr == nil {
+			return nil, fmt.Errorf("%s holds no %s: the run never saved its first checkpoint (stopped at start-up?); start it again with born train --out %s and its settings", dir, ModelFileName, dir)
+		}
+	}
 	mf, m, err := ReadModelFile(filepath.Join(dir, ModelFileName))
 	if err != nil {
 		return nil, err

@@ -192,3 +192,59 @@ func TestHugeRegisterRefused(t *testing.T) {
 		t.Errorf("one qubit of a million: %v %.300s", err, out)
 	}
 }
+
+// A run killed after its final model.json and before its plots (no
+// distribution.png, a .distribution.png.tmpNNN left) is completed by
+// --resume, which made no plots before and exited 1; a run killed at
+// start-up, before its first checkpoint, is named as such by --resume and
+// starts again with --out.
+func TestResumeFinalPhase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	if _, _, err := train(t, "--data", "bas:2x2", "--ansatz", "qcbm:1", "--steps", "2", "--out", dir, "--quiet"); err != nil {
+		t.Fatal(err)
+	}
+	plot := filepath.Join(dir, "distribution.png")
+	if err := os.Remove(plot); err != nil {
+		t.Fatal(err)
+	}
+	stale := filepath.Join(dir, ".distribution.png.tmp123456")
+	if err := os.WriteFile(stale, []byte("half a png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := train(t, "--resume", dir)
+	if err != nil {
+		t.Fatalf("resume of a complete run without its plot: %v", err)
+	}
+	if s := decodeSummary(t, out); s.Steps != 2 {
+		t.Errorf("summary %+v", s)
+	}
+	if !strings.Contains(errOut, "made the missing distribution.png") || !strings.Contains(errOut, "removed the unfinished .distribution.png.tmp123456") {
+		t.Errorf("note: %q", errOut)
+	}
+	if _, err := os.Stat(plot); err != nil {
+		t.Errorf("distribution.png not made: %v", err)
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Errorf("stale temporary file left")
+	}
+	if _, _, err := train(t, "--resume", dir); err == nil || !strings.Contains(err.Error(), "is complete (2 steps) with all its outputs") {
+		t.Errorf("resume of a complete run: %v", err)
+	}
+
+	// Killed at start-up: history.csv and a temporary model file only.
+	dir2 := filepath.Join(t.TempDir(), "run2")
+	if err := os.Mkdir(dir2, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, text := range map[string]string{"history.csv": "step,loss\n", ".model.json.tmp99": "{"} {
+		if err := os.WriteFile(filepath.Join(dir2, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := train(t, "--resume", dir2); err == nil || !strings.Contains(err.Error(), "the run never saved its first checkpoint") {
+		t.Errorf("resume of a run killed at start-up: %v", err)
+	}
+	if _, _, err := train(t, "--data", "bas:2x2", "--ansatz", "qcbm:1", "--steps", "1", "--out", dir2, "--quiet"); err != nil {
+		t.Errorf("starting again: %v", err)
+	}
+}

@@ -176,8 +176,22 @@ func runTrain(opts *trainOptions) error {
 			}
 			run.Spec.Steps = opts.spec.Steps
 		}
+		removed := removeStaleTemps(run.Dir)
 		if run.State.Done && run.State.Step >= run.Spec.Steps {
-			return fmt.Errorf("the run in %s is complete (%d steps); give --steps above %d to train further", opts.resume, run.State.Step, run.State.Step)
+			// A run stopped after its final checkpoint and before its
+			// outputs: make the missing ones.
+			missing := missingOutputs(run)
+			if len(missing) == 0 && len(removed) == 0 {
+				return fmt.Errorf("the run in %s is complete (%d steps) with all its outputs; give --steps above %d to train further", opts.resume, run.State.Step, run.State.Step)
+			}
+			if len(missing) > 0 {
+				if err := writePlots(run); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(opts.errOut, "note: the run in %s is complete (%d steps)%s%s\n", opts.resume, run.State.Step,
+				listNote("; made the missing ", missing), listNote("; removed the unfinished ", removed))
+			return writeSummary(opts.out, run)
 		}
 	} else {
 		if opts.spec.Optimizer == bornmachine.OptLBFGS && opts.changed != nil && opts.changed("lr") {
@@ -253,6 +267,60 @@ func runTrain(opts *trainOptions) error {
 		fmt.Fprintln(opts.errOut, "warning: plots:", err)
 	}
 	return writeSummary(opts.out, run)
+}
+
+// removeStaleTemps removes the temporary files a write cut short left in
+// dir (atomicfile's .NAME.tmpDIGITS) and returns their names.
+func removeStaleTemps(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var removed []string
+	for _, e := range entries {
+		name := e.Name()
+		i := strings.LastIndex(name, ".tmp")
+		if !strings.HasPrefix(name, ".") || i <= 1 || e.IsDir() || strings.Trim(name[i+4:], "0123456789") != "" || i+4 == len(name) {
+			continue
+		}
+		if os.Remove(filepath.Join(dir, name)) == nil {
+			removed = append(removed, name)
+		}
+	}
+	return removed
+}
+
+// missingOutputs lists the files writePlots makes for run that its folder
+// lacks.
+func missingOutputs(run *bornmachine.Run) []string {
+	var want []string
+	if _, ok := run.Model.(*bornmachine.QCBM); ok {
+		want = append(want, "circuit.qasm")
+	}
+	if len(run.History) > 0 {
+		want = append(want, "loss.png")
+	}
+	switch {
+	case run.Data.Bits <= dataset.MaxExactBits:
+		want = append(want, "distribution.png")
+	case run.Data.IsImage():
+		want = append(want, "samples.png")
+	}
+	var missing []string
+	for _, name := range want {
+		if _, err := os.Stat(filepath.Join(run.Dir, name)); err != nil {
+			missing = append(missing, name)
+		}
+	}
+	return missing
+}
+
+// listNote returns prefix followed by the names, or "" for none.
+func listNote(prefix string, names []string) string {
+	if len(names) == 0 {
+		return ""
+	}
+	return prefix + strings.Join(names, ", ")
 }
 
 // modelDefaults applies the defaults of a --model run to the flags not
