@@ -145,3 +145,36 @@ func testSingleMatchesDouble(t *testing.T) {
 		}
 	}
 }
+
+// TestHighTargetGates pins the placements that select the broadcast
+// kernel for 3-qubit gates (every target above the lane bits, no low
+// control: AVX-512) and its neighbours: high controls (fixed bits and
+// their values), a low control and a low target (other kernels). Every
+// kernel set, both precisions, against circuit.ApplyRef.
+func TestHighTargetGates(t *testing.T) {
+	forEachKernelSet(t, func(t *testing.T) {
+		rng := rand.New(rand.NewPCG(15, 3))
+		const n = 11
+		cases := []gateCase{
+			{targets: []int{4, 7, 10}},
+			{targets: []int{9, 5, 6}},
+			{targets: []int{4, 8, 10}, controls: []int{6}, ctrlState: 1},
+			{targets: []int{5, 9, 6}, controls: []int{10, 7}, ctrlState: 2},
+			{targets: []int{4, 8, 10}, controls: []int{1}, ctrlState: 1},
+			{targets: []int{2, 8, 10}},
+		}
+		for i, g := range cases {
+			g.m = randMatrix(rng, 3)
+			psi := randVec(rng, n)
+			want := append([]complex128(nil), psi...)
+			circuit.ApplyRef(want, g.m, g.targets, g.controls, g.ctrlState)
+			gd, gs := applyBoth(t, psi, []gateCase{g}, statevector.KernelSet() != "portable")
+			if d := maxDiff(gd, want); d > 1e-13*8 {
+				t.Errorf("case %d (targets %v, controls %v/%b), double: max diff %g", i, g.targets, g.controls, g.ctrlState, d)
+			}
+			if d := maxDiff(gs, want); d > 2e-6*8 {
+				t.Errorf("case %d (targets %v, controls %v/%b), single: max diff %g", i, g.targets, g.controls, g.ctrlState, d)
+			}
+		}
+	})
+}
