@@ -52,6 +52,26 @@ func randomParams(t *testing.T, m model.Model, scale float64) {
 	}
 }
 
+// randomIDX writes an IDX file of count 14x14 images of random
+// intensities and returns its path.
+func randomIDX(t *testing.T, count int, seed uint64) string {
+	t.Helper()
+	r := rand.New(rand.NewPCG(seed, seed))
+	raw := make([]byte, 16, 16+count*196)
+	binary.BigEndian.PutUint32(raw[0:], dataset.IDXMagic)
+	binary.BigEndian.PutUint32(raw[4:], uint32(count))
+	binary.BigEndian.PutUint32(raw[8:], 14)
+	binary.BigEndian.PutUint32(raw[12:], 14)
+	for range count * 196 {
+		raw = append(raw, byte(r.IntN(256)))
+	}
+	idx := filepath.Join(t.TempDir(), "images-idx3-ubyte")
+	if err := os.WriteFile(idx, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return idx
+}
+
 type conditionJSON struct {
 	Bits, Rows, Cols int
 	Mask, Data, Part string
@@ -142,21 +162,7 @@ func TestSampleCondition(t *testing.T) {
 		t.Fatal(err)
 	}
 	randomParams(t, made, 0.5)
-	// 14x14 images: random blobs in an IDX file.
-	r := rand.New(rand.NewPCG(3, 3))
-	const count = 40
-	raw := make([]byte, 16, 16+count*196)
-	binary.BigEndian.PutUint32(raw[0:], dataset.IDXMagic)
-	binary.BigEndian.PutUint32(raw[4:], count)
-	binary.BigEndian.PutUint32(raw[8:], 14)
-	binary.BigEndian.PutUint32(raw[12:], 14)
-	for range count * 196 {
-		raw = append(raw, byte(r.IntN(256)))
-	}
-	idx := filepath.Join(t.TempDir(), "images-idx3-ubyte")
-	if err := os.WriteFile(idx, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	idx := randomIDX(t, 40, 3)
 	wide, wideTest, err := dataset.Load("idx:"+idx, 0.25, 4)
 	if err != nil {
 		t.Fatal(err)
@@ -275,19 +281,7 @@ func TestSampleConditionBadInput(t *testing.T) {
 // TestSampleWidePNG draws plain samples of a 196-bit model as a grid and
 // as text.
 func TestSampleWidePNG(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 1))
-	raw := make([]byte, 16, 16+10*196)
-	binary.BigEndian.PutUint32(raw[0:], dataset.IDXMagic)
-	binary.BigEndian.PutUint32(raw[4:], 10)
-	binary.BigEndian.PutUint32(raw[8:], 14)
-	binary.BigEndian.PutUint32(raw[12:], 14)
-	for range 10 * 196 {
-		raw = append(raw, byte(r.IntN(256)))
-	}
-	idx := filepath.Join(t.TempDir(), "images-idx3-ubyte")
-	if err := os.WriteFile(idx, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	idx := randomIDX(t, 10, 1)
 	data, _, err := dataset.Load("idx:"+idx, 0, 0)
 	if err != nil {
 		t.Fatal(err)
