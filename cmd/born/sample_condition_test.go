@@ -279,7 +279,7 @@ func TestSampleConditionBadInput(t *testing.T) {
 }
 
 // TestSampleWidePNG draws plain samples of a 196-bit model as a grid and
-// as text.
+// as text, and of a 64-bit RBM on digits as a grid.
 func TestSampleWidePNG(t *testing.T) {
 	idx := randomIDX(t, 10, 1)
 	data, _, err := dataset.Load("idx:"+idx, 0, 0)
@@ -302,6 +302,18 @@ func TestSampleWidePNG(t *testing.T) {
 	}
 	if b := img.Bounds(); b.Dx() < 4*14*2 || !strings.Contains(errOut.String(), "12 samples of 14x14 images") {
 		t.Errorf("png %v, summary %q", b, errOut.String())
+	}
+	// An RBM on digits (64 bits, no conditional sampling) draws its grid
+	// too.
+	digits, _, err := dataset.Load("digits", 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, _ := rbm.New(64, 8)
+	randomParams(t, rb, 0.3)
+	pngPath := filepath.Join(t.TempDir(), "rbm.png")
+	if msg, err := sample(t, modelDir(t, rb, digits, nil), "--format", "png", "--shots", "16", "-o", pngPath); err != nil || !strings.Contains(msg, "16 samples of 8x8 images") {
+		t.Errorf("rbm png: %v %q", err, msg)
 	}
 	text, err := sample(t, dir, "--shots", "30")
 	if err != nil {
