@@ -166,7 +166,10 @@ func runSample(opts *sampleOptions) error {
 		rows, cols := mf.Data.Rows, mf.Data.Cols
 		valid := "no validity check"
 		if data == nil {
-			err = emit(func(w io.Writer) error { return figures.ImageGrid(w, draw, rows, cols, 0, nil) })
+			caption := []string{fmt.Sprintf("%d samples of the %s model trained on %s (seed %d).", len(draw)/w, m.Kind(), shortSpec(mf.Data.Spec), opts.seed)}
+			err = emit(func(w io.Writer) error {
+				return figures.Captioned(w, caption, func(w io.Writer) error { return figures.ImageGrid(w, draw, rows, cols, 0, nil) })
+			})
 		} else {
 			ok := func(x uint64) bool { return data.Prob(x) > 0 }
 			err = emit(func(w io.Writer) error {
