@@ -56,8 +56,9 @@ the others), the same for every model (--split-seed).
 Models: qcbm:DEPTH[:pairs] or hea:DEPTH (quantum circuit Born machines: Adam
 lr 0.1, MMD loss, exact adjoint gradients, 1000 steps), rbm:H (restricted
 Boltzmann machine with H hidden units: exact likelihood, Adam lr 0.05, 5000
-steps), flow:H (MADE autoregressive flow: Adam lr 0.01, 500 steps). --steps
-overrides every model's number of steps.
+steps; when both layers exceed 20 units, PCD with lr 0.002), flow:H (MADE
+autoregressive flow: Adam lr 0.01, 500 steps). --steps overrides every
+model's number of steps.
 
 --out DIR receives report.md, report.json (the fields of the table, per run
 and summarised), compare.png (KL against step for every model; model
