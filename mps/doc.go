@@ -42,7 +42,10 @@
 // real/imaginary column-major storage (a real bidiagonal results), divide
 // and conquer on that bidiagonal (Gu and Eisenstat, as LAPACK's dbdsdc), and
 // back-transformation by the reflectors in blocked (compact WY) form, real
-// GEMMs for nearly all of it; a truncating caller has only the singular
-// vectors it keeps formed. Large matrices use up to GOMAXPROCS goroutines
-// (at most 4).
+// GEMMs for nearly all of it (three real products per complex one, Gauss's
+// method); a truncating caller has only the singular vectors it keeps
+// formed. The two halves of each divide-and-conquer step (from side 64) and
+// the U and V back-transformations (from side 32) run on separate
+// goroutines, the bidiagonalisation's passes on up to GOMAXPROCS (at most
+// 4) from side 96; workspace is pooled across calls.
 package mps
