@@ -373,7 +373,11 @@ func parsePoints(name string, r io.Reader) (*points, error) {
 	var x []uint64
 	for sc.Scan() {
 		line++
-		s := strings.TrimSpace(sc.Text())
+		text := sc.Text()
+		if line == 1 {
+			text = strings.TrimPrefix(text, "\ufeff") // a byte-order mark, as the QASM reader allows
+		}
+		s := strings.TrimSpace(text)
 		if s == "" || strings.HasPrefix(s, "#") {
 			continue
 		}

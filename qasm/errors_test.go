@@ -376,7 +376,7 @@ func TestLimits(t *testing.T) {
 		t.Errorf("at the limit: %v", err)
 	}
 	_, _, err := Parse("t.qasm", []byte(src+"U(0,0,0) q[0];"), &Options{MaxOps: 2000})
-	if err == nil || err.Error() != "t.qasm:5:1: circuit too large: more than 2000 qubit operations (Options.MaxOps)" {
+	if err == nil || err.Error() != "t.qasm:5:1: circuit too large: more than 2000 qubit operations after broadcasting registers and unrolling loops, the most born reads" {
 		t.Errorf("over the limit: %v", err)
 	}
 	// Barriers on a big register count every qubit: five of them exceed the

@@ -144,7 +144,7 @@ func (p *parser) spend(n int, pos Pos) {
 		n = 1
 	}
 	if n > p.budget {
-		p.fatalf(pos, "circuit too large: more than %d qubit operations (Options.MaxOps)", p.maxOps)
+		p.fatalf(pos, "circuit too large: more than %d qubit operations after broadcasting registers and unrolling loops, the most born reads", p.maxOps)
 	}
 	p.budget -= n
 }

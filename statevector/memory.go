@@ -21,6 +21,16 @@ const BytesPerAmplitude = 16
 // synchronised).
 var MaxMemory = defaultMaxMemory()
 
+// PhysicalMemory returns this machine's memory in bytes (MemTotal in
+// /proc/meminfo), or 0 when it cannot be read.
+func PhysicalMemory() uint64 {
+	total, err := memTotal("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	return total
+}
+
 // DefaultMaxMemory returns MaxMemory's default for this machine.
 func DefaultMaxMemory() uint64 { return defaultMaxMemory() }
 

@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -86,7 +87,7 @@ func Parse(data []byte) (*Spec, error) {
 	if s.Repeats < 0 {
 		return nil, fmt.Errorf("sweep file: repeats %d: must be at least 1", s.Repeats)
 	}
-	if s.Name != "" && strings.ContainsAny(s.Name, "/\\ \t\n") {
+	if s.Name != "" && !validName(s.Name) {
 		return nil, fmt.Errorf("sweep file: name %q: use letters, digits, - and _", s.Name)
 	}
 	if s.Grid.Kind != yaml.MappingNode || len(s.Grid.Content) == 0 {
@@ -287,4 +288,16 @@ func (s *Spec) JobName() string {
 		return "born-" + s.Name
 	}
 	return "born-sweep-" + s.Digest()[:8]
+}
+
+// validName reports whether a sweep name holds letters, digits, - and _
+// only (it names folders and jobs: no separators, spaces, control or
+// line-separator characters).
+func validName(name string) bool {
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '_' {
+			return false
+		}
+	}
+	return true
 }

@@ -145,7 +145,7 @@ func runBench(opts *benchOptions) error {
 		}
 	}
 	if opts.maxMemory != "" {
-		if cfg.MaxMemory, err = statevector.ParseBytes(opts.maxMemory); err != nil {
+		if cfg.MaxMemory, err = parseMaxMemory(opts.maxMemory); err != nil {
 			return fmt.Errorf("--max-memory: %w", err)
 		}
 	}

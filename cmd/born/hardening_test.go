@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"born/internal/testguard"
+	"born/statevector"
 )
 
 const bellMeasured = `OPENQASM 2.0;
@@ -246,5 +247,23 @@ func TestResumeFinalPhase(t *testing.T) {
 	}
 	if _, _, err := train(t, "--data", "bas:2x2", "--ansatz", "qcbm:1", "--steps", "1", "--out", dir2, "--quiet"); err != nil {
 		t.Errorf("starting again: %v", err)
+	}
+}
+
+// Messages a user can act on: sample -o EXISTING_FOLDER named an internal
+// temporary file; --max-memory above the machine's memory ended in Go's
+// out-of-memory dump.
+func TestHardeningMessages(t *testing.T) {
+	dir := trainedRun(t, "bas:2x2", "qcbm:1")
+	folder := t.TempDir()
+	if _, err := sample(t, dir, "-o", folder); err == nil || err.Error() != folder+" is a folder; name a file to write" {
+		t.Errorf("sample -o FOLDER: %v", err)
+	}
+	if statevector.PhysicalMemory() == 0 {
+		t.Skip("physical memory unknown")
+	}
+	_, _, err := runBorn(t, "OPENQASM 2.0;\ninclude \"qelib1.inc\";\nqreg q[40];\nh q;\n", "run", "-", "--print", "counts", "--max-memory", "1PiB")
+	if err == nil || !strings.Contains(err.Error(), "--max-memory: 1PiB is more than this machine's") {
+		t.Errorf("--max-memory 1PiB: %v", err)
 	}
 }

@@ -247,7 +247,7 @@ func runRun(opts *runOptions) error {
 		}
 		limit := statevector.MaxMemory
 		if opts.maxMemory != "" {
-			if limit, err = statevector.ParseBytes(opts.maxMemory); err != nil {
+			if limit, err = parseMaxMemory(opts.maxMemory); err != nil {
 				return fmt.Errorf("--max-memory: %v", err)
 			}
 		}
@@ -308,7 +308,7 @@ func runQubitLimit(opts *runOptions, engine string) (int, string) {
 	mem := statevector.MaxMemory
 	var err2 error
 	if opts.maxMemory != "" {
-		mem, err2 = statevector.ParseBytes(opts.maxMemory)
+		mem, err2 = parseMaxMemory(opts.maxMemory)
 	}
 	if err1 != nil || err2 != nil {
 		return limit, why // reported later
@@ -324,6 +324,20 @@ func runQubitLimit(opts *runOptions, engine string) (int, string) {
 		}
 	}
 	return limit, why
+}
+
+// parseMaxMemory reads --max-memory, refusing more than the machine has: a
+// state that large cannot be allocated, and Go stops with an out-of-memory
+// dump when asked.
+func parseMaxMemory(s string) (uint64, error) {
+	v, err := statevector.ParseBytes(s)
+	if err != nil {
+		return 0, err
+	}
+	if phys := statevector.PhysicalMemory(); phys > 0 && v > phys {
+		return 0, fmt.Errorf("%s is more than this machine's %s of memory; give at most that", s, statevector.FormatBytes(phys))
+	}
+	return v, nil
 }
 
 // checkRunSize refuses to print or simulate k touched qubits where that
@@ -345,7 +359,7 @@ func checkRunSize(opts *runOptions, engine, output string, k int) error {
 	}
 	limit := statevector.MaxMemory
 	if opts.maxMemory != "" {
-		if limit, err = statevector.ParseBytes(opts.maxMemory); err != nil {
+		if limit, err = parseMaxMemory(opts.maxMemory); err != nil {
 			return fmt.Errorf("--max-memory: %v", err)
 		}
 	}

@@ -4,6 +4,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,9 +14,12 @@ import (
 // Write writes path with what write produces, atomically. The file gets
 // mode 0644; on any error the old file (if any) is left as it was.
 func Write(path string, write func(io.Writer) error) error {
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return fmt.Errorf("%s is a folder; name a file to write", path)
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return err
+		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	tmp := f.Name()
 	err = f.Chmod(0o644) // CreateTemp makes the file private
@@ -29,7 +33,12 @@ func Write(path string, write func(io.Writer) error) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		if err = os.Rename(tmp, path); err != nil {
+			var le *os.LinkError
+			if errors.As(err, &le) {
+				err = le.Err // without the temporary file's name
+			}
+		}
 	}
 	if err != nil {
 		os.Remove(tmp)
