@@ -154,6 +154,8 @@ func (t *Table) cells(r TableRow, csv bool) []string {
 			c = append(c, g(m[0]), g(m[1]))
 		case csv:
 			c = append(c, g(m[0]))
+		case math.IsNaN(m[0]):
+			c = append(c, notMeasured)
 		case spread && r.Seeds > 1:
 			c = append(c, meanStd(m[0], m[1]))
 		default:
@@ -165,6 +167,11 @@ func (t *Table) cells(r TableRow, csv bool) []string {
 	}
 	return append(c, fmt.Sprintf("%.2f", r.TaskSeconds))
 }
+
+// notMeasured is the text table's cell for a metric a run did not
+// measure: a test NLL without a test set, KL or valid mass above 24 bits.
+// CSV writes NaN there, which spreadsheets and pandas read as missing.
+const notMeasured = "n/a"
 
 // meanStd prints a mean and its standard deviation with the same
 // precision: two significant digits of the deviation (0.298 ± 0.315,
