@@ -156,7 +156,13 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int, lowMask uint64, lowK int) (out 
 				}
 			}
 		}
-		target.instrs = append(append(instrs, target.instrs...), i)
+		if len(instrs) == 0 {
+			// Only bm's qubits: append in place (copying the block for
+			// every gate made a run of k gates on one qubit cost k^2).
+			target.instrs = append(target.instrs, i)
+		} else {
+			target.instrs = append(append(instrs, target.instrs...), i)
+		}
 		target.mask = union
 		target.diag = diag
 		for m := mask; m != 0; m &= m - 1 {
