@@ -7,11 +7,12 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"born/circuit"
+	"born/internal/testguard"
 	"born/mps"
 	"born/qasm"
 	"born/sim"
@@ -32,6 +33,7 @@ const (
 	fuzzMPSInstrs = 1 << 11  // the MPS engine runs circuits of at most this many instructions
 	fuzzBranches  = 64       // sim.Exact's branch limit
 	fuzzMaxAlloc  = 64 << 20 // bytes one execution may allocate in all
+	fuzzMaxCPU    = 2 * time.Second
 )
 
 // fuzzFiles are the files a fuzzed program can include (besides the
@@ -111,7 +113,8 @@ func FuzzLowerSimulate3(f *testing.F) {
 
 // lowerSimulate checks, for any source of at most fuzzMaxBytes, that no
 // step panics, that the work is bounded (at most fuzzMaxAlloc bytes
-// allocated, the qubit and instruction limits held), and:
+// allocated and fuzzMaxCPU of CPU time, by testguard; the qubit and
+// instruction limits held), and:
 //   - the reader returns positioned errors inside the sources, or a circuit
 //     that lowers (the reader refuses what the lowering would);
 //   - the exact distributions (sim.Exact) of the classical register and of
@@ -125,15 +128,10 @@ func lowerSimulate(t *testing.T, src []byte) {
 	if len(src) > fuzzMaxBytes {
 		return
 	}
-	var m0 runtime.MemStats
-	runtime.ReadMemStats(&m0)
-	defer func() {
-		var m1 runtime.MemStats
-		runtime.ReadMemStats(&m1)
-		if d := m1.TotalAlloc - m0.TotalAlloc; d > fuzzMaxAlloc {
-			t.Errorf("allocated %d MiB, more than the budget of %d MiB", d>>20, fuzzMaxAlloc>>20)
-		}
-	}()
+	testguard.Within(t, "lowerSimulate", fuzzMaxCPU, fuzzMaxAlloc, func() { lowerSimulate1(t, src) })
+}
+
+func lowerSimulate1(t *testing.T, src []byte) {
 	opts := &qasm.Options{ReadFile: fuzzRead, MaxOps: fuzzMaxInstrs,
 		MaxTouched: fuzzMaxQubits, MaxTouchedReason: "the fuzzer's limit"}
 	c, warns, err := qasm.Parse("fuzz.qasm", src, opts)
@@ -204,7 +202,9 @@ func lowerSimulate(t *testing.T, src []byte) {
 	checkDist(t, "statevector classical", cl)
 	checkProbs(t, "statevector", probs, 1<<n)
 
-	if len(l.Instrs) <= fuzzMPSInstrs {
+	// born run runs a program without qubits on the state vector (an MPS
+	// needs a site).
+	if n > 0 && len(l.Instrs) <= fuzzMPSInstrs {
 		newMPS := func(n int) (*mps.State, error) { return mps.New(n, mps.Options{MaxBond: 1 << (n / 2)}) }
 		mcl, mprobs, err := sim.Exact(newMPS, l, vals, fuzzBranches)
 		if err != nil {

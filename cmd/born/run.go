@@ -239,6 +239,11 @@ func runRun(opts *runOptions) error {
 	if err := checkRunSize(opts, engine, output, k); err != nil {
 		return err
 	}
+	if k == 0 {
+		// A program without qubits has a state of one amplitude (its
+		// global phase): the state vector holds it, an MPS needs a site.
+		engine = "sv"
+	}
 	switch engine {
 	case "sv":
 		prec, err := statevector.ParsePrecision(opts.precision)
