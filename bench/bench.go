@@ -70,6 +70,9 @@ type Result struct {
 	// the caches).
 	GBps              float64 `json:"gb_per_s"`
 	BandwidthFraction float64 `json:"bandwidth_fraction,omitempty"`
+	// MemoryNeeded, when not 0, is the bytes the state vector needs: more
+	// than Config.MaxMemory, so it was not made.
+	MemoryNeeded uint64 `json:"memory_needed,omitempty"`
 	// Baseline is the same circuit on itsubaki/q.
 	Baseline *Baseline `json:"baseline,omitempty"`
 	// Qsim is the same circuit on qsim (random circuit, with QsimPath).
@@ -131,7 +134,7 @@ func buildNote(kernels string) string {
 	case runtime.GOARCH != "amd64":
 		return "portable Go kernels: there are no assembly kernels for " + runtime.GOARCH
 	case len(statevector.AvailableKernels()) > 1:
-		return "portable Go kernels, selected by --kernels"
+		return "portable Go kernels, chosen by the caller (statevector.UseKernels) although the CPU runs faster ones"
 	default:
 		return "portable Go kernels: this CPU has neither AVX-512 nor AVX2 with FMA"
 	}
@@ -238,7 +241,7 @@ func measure(cfg Config, rep *Report, qsimRuns map[int]*Qsim, name string, n int
 	c, vals, fuse := build(cfg, name, n, prec)
 	r := Result{Circuit: name, Qubits: n, Precision: prec.String(), Fuse: fuse, Threads: cfg.Threads}
 	if err := prec.CheckMemory(n, cfg.MaxMemory); err != nil {
-		r.Error = err.Error() + " (raise --max-memory to allow it)"
+		r.Error, r.MemoryNeeded = err.Error(), prec.Bytes(n)
 		return r
 	}
 	l, err := c.Lower()

@@ -150,6 +150,7 @@ func runBench(opts *benchOptions) error {
 		}
 	}
 	cfg.Progress = func(r bench.Result) {
+		flagHints(&r)
 		if r.Error != "" {
 			fmt.Fprintf(opts.errOut, "%s, %d qubits, %s: %s\n", r.Circuit, r.Qubits, r.Precision, r.Error)
 			return
@@ -164,6 +165,12 @@ func runBench(opts *benchOptions) error {
 	if err != nil {
 		return err
 	}
+	for i := range rep.Results {
+		flagHints(&rep.Results[i])
+	}
+	if opts.kernels == "portable" && len(rep.KernelsAvailable) > 1 {
+		rep.Build = "portable Go kernels, selected by --kernels"
+	}
 	if opts.format == "json" {
 		err = rep.WriteJSON(opts.out)
 	} else {
@@ -173,6 +180,17 @@ func runBench(opts *benchOptions) error {
 		return err
 	}
 	return allFailed(rep)
+}
+
+// flagHints tells the user which flag lifts a limit the library reports in
+// its own terms, where raising it can help.
+func flagHints(r *bench.Result) {
+	if r.MemoryNeeded == 0 || strings.Contains(r.Error, "--max-memory") {
+		return
+	}
+	if phys := statevector.PhysicalMemory(); phys == 0 || r.MemoryNeeded <= phys {
+		r.Error += " (raise --max-memory to allow it)"
+	}
 }
 
 // allFailed returns an error when no measurement at the requested sizes

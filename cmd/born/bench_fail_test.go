@@ -13,8 +13,17 @@ func TestBenchAllFailed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "every measurement failed (2 of 2)") {
 		t.Errorf("error %v, want every measurement failed", err)
 	}
-	if all := out + errOut + fmt.Sprint(err); strings.Contains(all, "--engine") || !strings.Contains(all, "--max-memory") {
-		t.Errorf("output suggests --engine or lacks --max-memory:\n%s\n%s\n%v", out, errOut, err)
+	// 8 TiB is more than any machine this runs on: raising --max-memory
+	// (refused above the machine's memory) cannot help, so it is not
+	// suggested.
+	if all := out + errOut + fmt.Sprint(err); strings.Contains(all, "--engine") || strings.Contains(all, "--max-memory") || !strings.Contains(all, "needs 8 TiB") {
+		t.Errorf("output suggests --engine or --max-memory, or lacks the size:\n%s\n%s\n%v", out, errOut, err)
+	}
+	// A state the machine holds but --max-memory forbids: the flag is named.
+	out, errOut, err = runBorn(t, "", "bench", "--qubits", "20", "--circuits", "h", "--precision", "double", "--max-memory", "1MiB",
+		"--bandwidth-qubits", "-1", "--baseline=false")
+	if all := out + errOut + fmt.Sprint(err); err == nil || !strings.Contains(all, "needs 16 MiB") || !strings.Contains(all, "(raise --max-memory to allow it)") {
+		t.Errorf("20 qubits over --max-memory 1MiB: want the size and the flag:\n%s\n%s\n%v", out, errOut, err)
 	}
 	// The qcbm circuit's fixed 9 qubits do not hide that every requested
 	// size failed.
