@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack/gonum"
 )
 
@@ -49,7 +48,7 @@ func bdsdc(n int, d, e []float64, decide func(s []float64) int, sc *scratch) (s,
 		return r.s, nil, nil, 0
 	}
 	// r.u is n×k row-major (the chosen columns); return its transpose.
-	ut = sc.floats(k * n)
+	ut = sc.floatsDirty(k * n)
 	for i := 0; i < n; i++ {
 		for j := 0; j < k; j++ {
 			ut[j*n+i] = r.u[i*k+j]
@@ -323,13 +322,13 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	for i, en := range kept {
 		dk[i], zk[i] = en.d, en.z
 	}
-	sig := sc.floats(K)
-	diff := sc.floats(K * K) // diff[i*K+j] = d_j - sigma_i
-	sum := sc.floats(K * K)  // d_j + sigma_i
+	sig := sc.floatsDirty(K)
+	diff := sc.floatsDirty(K * K) // diff[i*K+j] = d_j - sigma_i
+	sum := sc.floatsDirty(K * K)  // d_j + sigma_i
 	secularRoots(dk, zk, sig, diff, sum, sc)
 
 	// Recompute z from the roots (Gu and Eisenstat).
-	zh := sc.floats(K)
+	zh := sc.floatsDirty(K)
 	for j := 0; j < K; j++ {
 		// sigma_{K-1}^2 - d_j^2 = -(d_j - s)(d_j + s)
 		p := -diff[(K-1)*K+j] * sum[(K-1)*K+j]
@@ -374,8 +373,8 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 		}
 	}
 	nroot := len(roots)
-	us := sc.floats(K * nroot)
-	vs := sc.floats(K * nroot)
+	us := sc.floatsDirty(K * nroot)
+	vs := sc.floatsDirty(K * nroot)
 	for c, pos := range roots {
 		i := vals[pos].root
 		var nu, nv float64
@@ -403,7 +402,6 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	ur := sc.floats(n * nroot)
 	vr := sc.floats(nroot * m)
 	if nroot > 0 {
-		g := blas64.Implementation()
 		sel := make([]int, 0, K)
 		pick := func(mask []uint8, rowOf func(entry) int, part uint8) []int {
 			sel = sel[:0]
@@ -423,8 +421,8 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 			if nj == 0 || rows == 0 {
 				return
 			}
-			a := sc.floats(rows * nj)
-			b := sc.floats(nj * nroot)
+			a := sc.floatsDirty(rows * nj)
+			b := sc.floatsDirty(nj * nroot)
 			for i := 0; i < rows; i++ {
 				for jj, j := range J {
 					a[i*nj+jj] = uin[(r0+i)*n+kept[j].urow]
@@ -433,7 +431,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 			for jj, j := range J {
 				copy(b[jj*nroot:(jj+1)*nroot], us[j*nroot:(j+1)*nroot])
 			}
-			g.Dgemm(blas.NoTrans, blas.NoTrans, rows, nroot, nj, 1, a, nj, b, nroot, 0, ur[r0*nroot:], nroot)
+			dgemm(rows, nroot, nj, 1, a, nj, b, nroot, 0, ur[r0*nroot:], nroot)
 		}
 		uBlock(0, nl, partTop)
 		uBlock(nl, nl+1, partMiddle)
@@ -445,15 +443,15 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 			if nj == 0 || cols == 0 {
 				return
 			}
-			a := sc.floats(nroot * nj) // vs^T, chosen columns
-			b := sc.floats(nj * cols)
+			a := sc.floatsDirty(nroot * nj) // vs^T, chosen columns
+			b := sc.floatsDirty(nj * cols)
 			for jj, j := range J {
 				for c := 0; c < nroot; c++ {
 					a[c*nj+jj] = vs[j*nroot+c]
 				}
 				copy(b[jj*cols:(jj+1)*cols], vin[kept[j].vrow*m+c0:kept[j].vrow*m+c1])
 			}
-			g.Dgemm(blas.NoTrans, blas.NoTrans, nroot, cols, nj, 1, a, nj, b, cols, 0, vr[c0:], m)
+			dgemm(nroot, cols, nj, 1, a, nj, b, cols, 0, vr[c0:], m)
 		}
 		vBlock(0, m1, partLeft)
 		vBlock(m1, m, partRight)
@@ -462,8 +460,8 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 	if decide == nil && sqre == 1 {
 		rows = m
 	}
-	out.u = sc.floats(n * k)
-	out.vt = sc.floats(rows * m)
+	out.u = sc.floatsDirty(n * k)
+	out.vt = sc.floatsDirty(rows * m)
 	c := 0
 	for pos := 0; pos < k; pos++ {
 		v := vals[pos]

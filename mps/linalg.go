@@ -1,10 +1,5 @@
 package mps
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-)
-
 // Small dense complex helpers. Matrices are row-major []complex128.
 
 // zmul returns the m×n product a b of a (m×k) and b (k×n). Large products
@@ -37,16 +32,15 @@ func zmul(m, k, n int, a, b []complex128) []complex128 {
 	cr := make([]float64, m*n)
 	ci := make([]float64, m*n)
 	t2 := make([]float64, m*n)
-	g := blas64.Implementation()
-	g.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, ar, k, br, n, 0, cr, n)
-	g.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, ai, k, bi, n, 0, t2, n)
+	dgemm(m, n, k, 1, ar, k, br, n, 0, cr, n)
+	dgemm(m, n, k, 1, ai, k, bi, n, 0, t2, n)
 	for i := range ai {
 		ai[i] += ar[i]
 	}
 	for i := range bi {
 		bi[i] += br[i]
 	}
-	g.Dgemm(blas.NoTrans, blas.NoTrans, m, n, k, 1, ai, k, bi, n, 0, ci, n)
+	dgemm(m, n, k, 1, ai, k, bi, n, 0, ci, n)
 	for i := range ci {
 		t1 := cr[i]
 		cr[i] = t1 - t2[i]

@@ -1,10 +1,5 @@
 package mps
 
-import (
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
-)
-
 // reflectorBlock is the block size of applyReflectors.
 const reflectorBlock = 32
 
@@ -20,28 +15,27 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 	if nref <= 0 || k == 0 {
 		return
 	}
-	g := blas64.Implementation()
 	nb := min(reflectorBlock, nref)
 	lmax := rows - off
 	var (
-		bvr = sc.floats(lmax * nb) // V of a block, L×nb row-major
-		bvi = sc.floats(lmax * nb)
-		bvs = sc.floats(lmax * nb) // Vr + Vi
-		btr = sc.floats(lmax * nb) // V^T, nb×L row-major
-		bti = sc.floats(lmax * nb)
-		bts = sc.floats(lmax * nb) // Vr^T + Vi^T
-		tr  = sc.floats(nb * nb)   // T, upper triangular
-		ti  = sc.floats(nb * nb)
-		p1  = sc.floats(lmax * k) // products of a real GEMM
-		p2  = sc.floats(lmax * k)
-		w1  = sc.floats(nb * k)
-		w2  = sc.floats(nb * k)
-		w3  = sc.floats(nb * k)
-		xr  = sc.floats(nb * k)
-		xi  = sc.floats(nb * k)
-		xs  = sc.floats(nb * k)
-		sr  = sc.floats(nb)
-		si  = sc.floats(nb)
+		bvr = sc.floatsDirty(lmax * nb) // V of a block, L×nb row-major
+		bvi = sc.floatsDirty(lmax * nb)
+		bvs = sc.floatsDirty(lmax * nb) // Vr + Vi
+		btr = sc.floatsDirty(lmax * nb) // V^T, nb×L row-major
+		bti = sc.floatsDirty(lmax * nb)
+		bts = sc.floatsDirty(lmax * nb) // Vr^T + Vi^T
+		tr  = sc.floatsDirty(nb * nb)   // T, upper triangular
+		ti  = sc.floatsDirty(nb * nb)
+		p1  = sc.floatsDirty(lmax * k) // products of a real GEMM
+		p2  = sc.floatsDirty(lmax * k)
+		w1  = sc.floatsDirty(nb * k)
+		w2  = sc.floatsDirty(nb * k)
+		w3  = sc.floatsDirty(nb * k)
+		xr  = sc.floatsDirty(nb * k)
+		xi  = sc.floatsDirty(nb * k)
+		xs  = sc.floatsDirty(nb * k)
+		sr  = sc.floatsDirty(nb)
+		si  = sc.floatsDirty(nb)
 	)
 	last := (nref - 1) / nb * nb
 	for j0 := last; j0 >= 0; j0 -= nb {
@@ -112,9 +106,9 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 			dif[i] = cR[i] - cI[i]
 		}
 		W1, W2, W3 := w1[:b*k], w2[:b*k], w3[:b*k]
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtR, L, cR, k, 0, W1, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtI, L, cI, k, 0, W2, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, b, k, L, 1, vtS, L, dif, k, 0, W3, k)
+		dgemm(b, k, L, 1, vtR, L, cR, k, 0, W1, k)
+		dgemm(b, k, L, 1, vtI, L, cI, k, 0, W2, k)
+		dgemm(b, k, L, 1, vtS, L, dif, k, 0, W3, k)
 		for i := range W1 {
 			x, y := W1[i], W2[i]
 			W1[i], W2[i] = x+y, x-y-W3[i] // Wr, Wi
@@ -145,9 +139,9 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 		// C -= V X: with P1 = Vr Xr, P2 = Vi Xi, P3 = (Vr + Vi)(Xr + Xi),
 		// V X = P1 - P2 + i (P3 - P1 - P2).
 		P1, P2 := p1[:L*k], p2[:L*k]
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, 1, vR, b, XR, k, 0, P1, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, 1, vI, b, XI, k, 0, P2, k)
-		g.Dgemm(blas.NoTrans, blas.NoTrans, L, k, b, -1, vS, b, XS, k, 1, cI, k)
+		dgemm(L, k, b, 1, vR, b, XR, k, 0, P1, k)
+		dgemm(L, k, b, 1, vI, b, XI, k, 0, P2, k)
+		dgemm(L, k, b, -1, vS, b, XS, k, 1, cI, k)
 		cR, cI = cR[:len(P1)], cI[:len(P1)]
 		P2 = P2[:len(P1)]
 		for i, x := range P1 {

@@ -98,8 +98,8 @@ type svdWork struct {
 
 func (w *svdWork) load(m, n int, at func(i, j int) complex128) {
 	w.m, w.n = m, n
-	w.ar = w.sc.floats(m * n)
-	w.ai = w.sc.floats(m * n)
+	w.ar = w.sc.floatsDirty(m * n)
+	w.ai = w.sc.floatsDirty(m * n)
 	amax := 0.0
 	for j := 0; j < n; j++ {
 		for i := 0; i < m; i++ {
