@@ -57,5 +57,5 @@ func ExampleModel_Compile() {
 	}
 	// Output:
 	// mps:2: exact true, 1 layer(s), 8 two-qubit unitaries, fidelity 1.0000
-	// mps:8: exact false, 2 layer(s), 16 two-qubit unitaries, fidelity 0.6146
+	// mps:8: exact false, 2 layer(s), 16 two-qubit unitaries, fidelity 0.6074
 }
