@@ -7,7 +7,6 @@ import (
 
 	"born/dataset"
 	"born/model"
-	"born/mps"
 )
 
 var _ model.Conditional = (*Model)(nil)
@@ -17,13 +16,14 @@ const tagCondition = 3
 
 // SampleConditional draws shots exact samples from p(x | x_K = known_K),
 // K the bits set in mask (model.Conditional), by sequential conditional
-// sampling from bit 0 up. Right environments E_q = sum over the bits q..n-1
-// (hidden ones summed, known ones fixed) of (A_q...A_{n-1})(A_q...A_{n-1})^+
-// are built once, from the right; a shot then carries its left vector v
-// (the product of the tensors of the bits chosen so far) and draws hidden
-// bit q = b with probability proportional to (v A_q[b]) E_{q+1}
-// (v A_q[b])^+. Nothing assumes a canonical form, so the model's tensors
-// are read as they are. The cost is O(n chi^3) for the environments and
+// sampling from bit 0 up. Right environments E_q[r,r'] = sum over the bits
+// q..n-1 (hidden ones summed, known ones fixed) of conj(R_r) R_r', R =
+// A_q...A_{n-1}, are built once, from the right, by the transfer matrices
+// of the likelihood (transferRightS); a shot then carries its left vector
+// v (the product of the tensors of the bits chosen so far) and draws
+// hidden bit q = b with probability proportional to u^+ E_{q+1} u, u = v
+// A_q[b]. Nothing assumes a canonical form, so the model's tensors are
+// read as they are. The cost is O(n chi^3) for the environments and
 // O(n chi^2) per shot.
 func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) ([]uint64, error) {
 	n, w := m.n, dataset.Words(m.n)
@@ -36,6 +36,7 @@ func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) 
 	if r := n % 64; r != 0 && mask[w-1]>>uint(r) != 0 {
 		return nil, fmt.Errorf("mps: the mask has bits beyond the model's %d", n)
 	}
+	errImpossible := fmt.Errorf("mps: the known bits have probability 0 under the model: no completion exists")
 	ts := m.st.Tensors()
 	bit := func(x []uint64, q int) int { return int(x[q/64] >> uint(q%64) & 1) }
 	isKnown := func(q int) bool { return bit(mask, q) == 1 }
@@ -43,54 +44,28 @@ func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) 
 	// matter); env[n] = [1].
 	env := make([][]complex128, n+1)
 	env[n] = []complex128{1}
+	dmax := 1
 	for q := n - 1; q >= 0; q-- {
-		t := ts[q]
-		e := make([]complex128, t.DL*t.DL)
-		for s := range 2 {
-			if isKnown(q) && s != bit(known, q) {
-				continue
-			}
-			// B = A_s E_{q+1} (DL x DR), then e += B A_s^+.
-			as := slice(t, s)
-			b := make([]complex128, t.DL*t.DR)
-			for l := range t.DL {
-				for r := range t.DR {
-					a := as[l*t.DR+r]
-					if a == 0 {
-						continue
-					}
-					er := env[q+1][r*t.DR : (r+1)*t.DR]
-					br := b[l*t.DR : (l+1)*t.DR]
-					for r2, v := range er {
-						br[r2] += a * v
-					}
-				}
-			}
-			for l := range t.DL {
-				br := b[l*t.DR : (l+1)*t.DR]
-				for l2 := range t.DL {
-					ar := as[l2*t.DR : (l2+1)*t.DR]
-					var sum complex128
-					for r, v := range br {
-						sum += v * complex(real(ar[r]), -imag(ar[r]))
-					}
-					e[l*t.DL+l2] += sum
-				}
-			}
+		s0, s1 := 0, 1
+		if isKnown(q) {
+			s0 = bit(known, q)
+			s1 = s0
 		}
+		e := transferRightS(env[q+1], ts[q], s0, s1)
 		var big float64
 		for _, v := range e {
 			big = math.Max(big, math.Abs(real(v))+math.Abs(imag(v)))
 		}
 		if big == 0 || math.IsNaN(big) || math.IsInf(big, 0) {
-			return nil, fmt.Errorf("mps: the known bits have probability 0 under the model: no completion exists")
+			return nil, errImpossible
 		}
 		for i := range e {
 			e[i] /= complex(big, 0)
 		}
 		env[q] = e
+		dmax = max(dmax, ts[q].DR)
 	}
-	// weight returns u E u^+ for a row vector u of the bond right of q-1.
+	// weight returns u^+ E u for the left vector u of the bond right of q.
 	weight := func(u, e []complex128) float64 {
 		d := len(u)
 		var s float64
@@ -100,17 +75,11 @@ func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) 
 			}
 			var row complex128
 			for j, uj := range u {
-				row += e[i*d+j] * complex(real(uj), -imag(uj))
+				row += e[i*d+j] * uj
 			}
-			s += real(ui * row)
+			s += real(complex(real(ui), -imag(ui)) * row)
 		}
 		return s
-	}
-	sl := make([][2][]complex128, n)
-	dmax := 1
-	for q, t := range ts {
-		sl[q] = [2][]complex128{slice(t, 0), slice(t, 1)}
-		dmax = max(dmax, t.DR)
 	}
 	rng := rand.New(rand.NewPCG(seed, tagCondition))
 	out := make([]uint64, shots*w)
@@ -124,7 +93,9 @@ func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) 
 		for q := range n {
 			t := ts[q]
 			for s := range 2 {
-				u[s] = vecMat(buf[s][:t.DR], v, sl[q][s])
+				u[s] = buf[s][:t.DR]
+				clear(u[s])
+				leftStepTo(u[s], v, t, s)
 			}
 			var s int
 			if isKnown(q) {
@@ -132,7 +103,7 @@ func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) 
 			} else {
 				p0, p1 := math.Max(0, weight(u[0], env[q+1])), math.Max(0, weight(u[1], env[q+1]))
 				if !(p0+p1 > 0) {
-					return nil, fmt.Errorf("mps: the known bits have probability 0 under the model: no completion exists")
+					return nil, errImpossible
 				}
 				if rng.Float64()*(p0+p1) >= p0 {
 					s = 1
@@ -142,38 +113,13 @@ func (m *Model) SampleConditional(known, mask []uint64, shots int, seed uint64) 
 				x[q/64] |= 1 << uint(q%64)
 			}
 			if normalise(u[s]) == nil {
-				return nil, fmt.Errorf("mps: the known bits have probability 0 under the model: no completion exists")
+				return nil, errImpossible
 			}
 			v = vbuf[:t.DR]
 			copy(v, u[s])
 		}
 	}
 	return out, nil
-}
-
-// slice returns A[:, s, :] of t as a DL x DR matrix.
-func slice(t mps.Tensor, s int) []complex128 {
-	a := make([]complex128, t.DL*t.DR)
-	for l := range t.DL {
-		copy(a[l*t.DR:(l+1)*t.DR], t.A[(2*l+s)*t.DR:(2*l+s+1)*t.DR])
-	}
-	return a
-}
-
-// vecMat sets out to the row vector v times the len(v) x len(out) matrix
-// a and returns it.
-func vecMat(out, v, a []complex128) []complex128 {
-	dr := len(out)
-	clear(out)
-	for l, c := range v {
-		if c == 0 {
-			continue
-		}
-		for r, y := range a[l*dr : (l+1)*dr] {
-			out[r] += c * y
-		}
-	}
-	return out
 }
 
 // normalise returns v scaled to unit norm, or nil for a zero vector.

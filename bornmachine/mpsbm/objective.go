@@ -197,10 +197,16 @@ func transferLeft(e []complex128, t mps.Tensor) []complex128 {
 
 // transferRight returns E'[l, l'] = sum conj(A[l,s,r]) E[r,r'] A[l',s,r'].
 func transferRight(e []complex128, t mps.Tensor) []complex128 {
+	return transferRightS(e, t, 0, 1)
+}
+
+// transferRightS is transferRight with the sum over s running from s0 to
+// s1 only: s0 = s1 fixes the bit.
+func transferRightS(e []complex128, t mps.Tensor, s0, s1 int) []complex128 {
 	out := make([]complex128, t.DL*t.DL)
 	tmp := make([]complex128, t.DR)
 	for lp := 0; lp < t.DL; lp++ {
-		for s := 0; s < 2; s++ {
+		for s := s0; s <= s1; s++ {
 			b := t.A[(lp*2+s)*t.DR : (lp*2+s+1)*t.DR]
 			// tmp[r] = sum_r' E[r,r'] b[r']
 			for r := range tmp {
