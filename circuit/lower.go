@@ -1,6 +1,7 @@
 package circuit
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 )
@@ -182,6 +183,17 @@ func FormatCount(n float64) string {
 type Sizer struct {
 	memo map[*GateDef]float64
 	deep string // a gate nested more than maxLowerDepth deep
+	// orders remembers the order (Order; 0: none) of the matrix of a user
+	// gate at numeric parameters, which reducedPow needs at every
+	// application of a power of it: multiplying out a 6-qubit body and
+	// finding its order costs tens of milliseconds.
+	orders map[orderKey]int
+}
+
+// orderKey is a user gate at numeric parameters (their float64 bits).
+type orderKey struct {
+	g *GateDef
+	p string
 }
 
 // Op returns the number of instructions op lowers to.
@@ -232,7 +244,7 @@ func (s *Sizer) gate(g *GateDef, params []Expr, mods []Modifier, depth int) floa
 		return n + 1 // one matrix
 	}
 	body := s.body(g, depth)
-	pow = reducedPow(g, params, pow, body)
+	pow = s.reducedPow(g, params, pow, body)
 	return n + math.Abs(pow)*body
 }
 
@@ -274,7 +286,7 @@ const (
 // Order), so that pow(2^62) @ g repeats g's body at most a few times; pow
 // itself when g's parameters are not all numeric, g is too large, or its
 // matrix has no small order.
-func reducedPow(g *GateDef, params []Expr, pow, size float64) float64 {
+func (s *Sizer) reducedPow(g *GateDef, params []Expr, pow, size float64) float64 {
 	if math.Abs(pow) < 2 || g.NumQubits() > maxOrderQubits || size > maxOrderSize {
 		return pow
 	}
@@ -285,11 +297,7 @@ func reducedPow(g *GateDef, params []Expr, pow, size float64) float64 {
 		}
 		p[i] = e.Eval(nil)
 	}
-	m, err := BodyMatrix(g, p)
-	if err != nil {
-		return pow // lowering the body reports it
-	}
-	r := Order(m)
+	r := s.order(g, p)
 	if r == 0 {
 		return pow
 	}
@@ -298,6 +306,29 @@ func reducedPow(g *GateDef, params []Expr, pow, size float64) float64 {
 		return -red
 	}
 	return red
+}
+
+// order returns the order of user gate g's matrix at parameters p (0: none,
+// or the body does not multiply out, which lowering it reports), computed
+// once per Sizer.
+func (s *Sizer) order(g *GateDef, p []float64) int {
+	key := make([]byte, 0, 8*len(p))
+	for _, v := range p {
+		key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
+	}
+	k := orderKey{g, string(key)}
+	if r, ok := s.orders[k]; ok {
+		return r
+	}
+	r := 0
+	if m, err := BodyMatrix(g, p); err == nil {
+		r = Order(m)
+	}
+	if s.orders == nil {
+		s.orders = map[orderKey]int{}
+	}
+	s.orders[k] = r
+	return r
 }
 
 type lowerer struct {
@@ -376,7 +407,7 @@ func (lw *lowerer) gate(g *GateDef, params []Expr, mods []Modifier, qubits []int
 	if pow != math.Trunc(pow) {
 		return lw.powBody(g, params, qubits, controls, ctrlState, pow, depth)
 	}
-	pow = reducedPow(g, params, pow, lw.sz.body(g, depth))
+	pow = lw.sz.reducedPow(g, params, pow, lw.sz.body(g, depth))
 	reps := int(math.Abs(pow))
 	sign := 1.0
 	if pow < 0 {
