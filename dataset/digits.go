@@ -1,12 +1,10 @@
 package dataset
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	_ "embed"
 	"fmt"
-	"strings"
 )
 
 // digitsGz is the binarized digits data (data/README.md says where it comes
@@ -36,33 +34,14 @@ func DigitImages() (*Images, error) {
 	if err != nil {
 		return nil, fmt.Errorf("digits: the built-in data are damaged: %v", err)
 	}
-	im := &Images{Rows: 8, Cols: 8, Spec: "digits"}
-	sc := bufio.NewScanner(zr)
-	line := 0
-	for sc.Scan() {
-		line++
-		s := sc.Text()
-		if s == "" || strings.HasPrefix(s, "#") {
-			continue
-		}
-		if len(s) != 64 {
-			return nil, fmt.Errorf("digits: the built-in data are damaged: line %d has %d characters, want 64 bits", line, len(s))
-		}
-		var x uint64
-		for i, ch := range s {
-			switch ch {
-			case '0':
-			case '1':
-				x |= 1 << uint(63-i)
-			default:
-				return nil, fmt.Errorf("digits: the built-in data are damaged: line %d is not a bitstring", line)
-			}
-		}
-		im.X = append(im.X, x)
-	}
-	if err := sc.Err(); err != nil {
+	pts, err := parsePoints("digits", zr)
+	if err != nil {
 		return nil, fmt.Errorf("digits: the built-in data are damaged: %v", err)
 	}
+	if pts.bits != 64 {
+		return nil, fmt.Errorf("digits: the built-in data are damaged: %d bits a line, want 64", pts.bits)
+	}
+	im := &Images{Rows: 8, Cols: 8, Spec: "digits", X: pts.x}
 	if im.Len() != DigitsCount {
 		return nil, fmt.Errorf("digits: the built-in data hold %d images, want %d", im.Len(), DigitsCount)
 	}
