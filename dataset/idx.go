@@ -19,8 +19,9 @@ import (
 // 0x0000, type 0x08 (unsigned byte), 3 dimensions (count, rows, columns).
 const IDXMagic = 0x00000803
 
-// MaxImageBits is the most pixels an image may keep after downsampling.
-const MaxImageBits = 1 << 16
+// MaxImageBits is the most pixels an image may keep after downsampling:
+// the widest data a dataset holds.
+const MaxImageBits = MaxWideBits
 
 // maxIDXSide bounds the rows and columns an IDX header may declare.
 const maxIDXSide = 1 << 12
