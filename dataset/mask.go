@@ -45,15 +45,15 @@ func ParseMask(spec string, rows, cols int) ([]uint64, error) {
 			return nil, fmt.Errorf("mask %q: %s", spec, msg)
 		}
 	}
+	if i0 > i1 || j0 > j1 {
+		return nil, fmt.Errorf("mask %q hides no pixel of a %dx%d image", spec, rows, cols)
+	}
 	m := make([]uint64, Words(rows*cols))
 	for i := i0; i <= i1; i++ {
 		for j := j0; j <= j1; j++ {
 			q := i*cols + j
 			m[q/64] |= 1 << uint(q%64)
 		}
-	}
-	if i0 > i1 || j0 > j1 {
-		return nil, fmt.Errorf("mask %q hides no pixel of a %dx%d image", spec, rows, cols)
 	}
 	return m, nil
 }
