@@ -2,6 +2,7 @@ package flow
 
 import (
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -78,5 +79,71 @@ func TestSampleConditionalBadInput(t *testing.T) {
 	// 16 hidden bits before the last known one are summed over.
 	if _, err := m.SampleConditional([]uint64{0}, []uint64{0xf<<16 | 1}, 3, 1); err != nil {
 		t.Errorf("16 bits to sum over: %v", err)
+	}
+}
+
+// TestSampleConditionalWide conditions a 70-bit MADE (two words a state) on
+// all but three bits: bit 2 and bit 65 lie before the last known bit (68),
+// so they are summed over, across both words; bit 69 is drawn after it.
+// The completions are checked against the probabilities LogProbWords gives
+// the eight candidates (small weights, so that each has a share a misread
+// bit would show in).
+func TestSampleConditionalWide(t *testing.T) {
+	const n, shots = 70, 20000
+	m := randomMADE(t, n, 6, 0.1, 4)
+	r := rand.New(rand.NewPCG(8, 1))
+	known := []uint64{r.Uint64(), r.Uint64() & (1<<6 - 1)}
+	mask := []uint64{^uint64(0), 1<<6 - 1}
+	hidden := []int{2, 65, 69}
+	for _, q := range hidden {
+		mask[q/64] &^= 1 << uint(q%64)
+		known[q/64] &^= 1 << uint(q%64)
+	}
+	p := make([]float64, 8)
+	var z float64
+	for k := range p {
+		x := append([]uint64(nil), known...)
+		for i, q := range hidden {
+			if k>>i&1 == 1 {
+				x[q/64] |= 1 << uint(q%64)
+			}
+		}
+		lp, err := m.LogProbWords(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p[k] = math.Exp(lp)
+		z += p[k]
+	}
+	for k := range p {
+		if p[k] /= z; p[k] < 0.01 {
+			t.Fatalf("candidate %03b has conditional probability %v: too small for this test", k, p[k])
+		}
+	}
+	xs, err := m.SampleConditional(known, mask, shots, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(xs) != 2*shots {
+		t.Fatalf("%d words for %d shots", len(xs), shots)
+	}
+	counts := make([]int, 8)
+	for s := range shots {
+		x := xs[2*s : 2*s+2]
+		if (x[0]^known[0])&mask[0] != 0 || (x[1]^known[1])&mask[1] != 0 || x[1]>>6 != 0 {
+			t.Fatalf("sample %d changes known bits or has bits beyond 70: %x", s, x)
+		}
+		k := 0
+		for i, q := range hidden {
+			k |= int(x[q/64]>>uint(q%64)&1) << uint(i)
+		}
+		counts[k]++
+	}
+	for k, pk := range p {
+		want := shots * pk
+		sd := math.Sqrt(want * (1 - pk))
+		if d := math.Abs(float64(counts[k]) - want); d > 5*sd+1 {
+			t.Errorf("hidden bits %03b drawn %d times, expected %.1f +- %.1f", k, counts[k], want, sd)
+		}
 	}
 }

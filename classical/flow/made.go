@@ -464,18 +464,27 @@ func (m *MADE) SampleWords(shots int, seed uint64) ([]uint64, error) {
 	out := make([]uint64, shots*W)
 	pre := make([]float64, m.h)
 	for s := range shots {
-		copy(pre, w.c)
-		x := out[s*W : (s+1)*W]
-		for d := range m.n {
-			if rng.Float64() < par.Sigmoid(m.logitWords(w, pre, x, d)) {
-				x[d/64] |= 1 << uint(d%64)
-				for k := range pre {
-					pre[k] += w.U.At(k, d)
-				}
+		m.draw(w, pre, out[s*W:(s+1)*W], 0, rng)
+	}
+	return out, nil
+}
+
+// draw completes the state x (dataset.Words(n) words) in the order of its
+// bits: bits from `from` on (0 in x) are drawn from their conditionals,
+// one random number each, the bits before are kept. pre (m.h entries) is
+// scratch for the hidden pre-activations.
+func (m *MADE) draw(w *weights, pre []float64, x []uint64, from int, rng *rand.Rand) {
+	copy(pre, w.c)
+	for d := range m.n {
+		if d >= from && rng.Float64() < par.Sigmoid(m.logitWords(w, pre, x, d)) {
+			x[d/64] |= 1 << uint(d%64)
+		}
+		if x[d/64]>>uint(d%64)&1 == 1 {
+			for k := range pre {
+				pre[k] += w.U.At(k, d)
 			}
 		}
 	}
-	return out, nil
 }
 
 // madeJSON is a MADE in a model file: the dense matrices, zero where
