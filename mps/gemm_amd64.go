@@ -32,5 +32,7 @@ func init() {
 	if haveAVX2FMA {
 		gemmKernelFast = gemmKernelAsm
 		gemmKernel = gemmKernelAsm
+		bdKernelsFast = &bdKernelSet{bdFusedAsm, bdDotAsm, bdAxpyAsm, bdGemv2Asm}
+		bdFused, bdDot, bdAxpy, bdGemv2 = bdFusedAsm, bdDotAsm, bdAxpyAsm, bdGemv2Asm
 	}
 }

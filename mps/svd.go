@@ -343,68 +343,37 @@ func (b *bidiagState) leftColumns(lo, hi int, only bool) {
 	ctr, cti := real(b.tau), -imag(b.tau)
 	for j := lo; j < hi; j++ {
 		cjr, cji := b.ar[j*m+k:(j+1)*m], b.ai[j*m+k:(j+1)*m]
-		cjr, cji = cjr[:len(tzr)], cji[:len(tzr)]
+		a, bb := 0.0, 0.0
+		if b.pending {
+			// v of step k-1 covers columns k..n-1: v_j = vr[j-k]
+			a, bb = b.vr[j-k], -b.vi[j-k] // conj(v_j)
+		}
 		if b.pending && !only && b.tau != 0 {
 			// Both in one pass: the pending update of each entry, then
-			// its term of w = v^H c (the same operations as below).
-			a, bb := b.vr[j-k], -b.vi[j-k] // conj(v_j)
+			// its term of w = v^H c.
 			c0r := cjr[0] - (tzr[0]*a - tzi[0]*bb)
 			c0i := cji[0] - (tzr[0]*bb + tzi[0]*a)
 			cjr[0], cji[0] = c0r, c0i
-			xr, xi := cjr[1:], cji[1:]
-			xr, xi = xr[:len(vl)], xi[:len(vl)]
-			t1r, t1i := tzr[1:], tzi[1:]
-			t1r, t1i = t1r[:len(vl)], t1i[:len(vl)]
-			wr, wi := c0r, c0i
-			for i, va := range vl {
-				vb := vli[i]
-				c := xr[i] - (t1r[i]*a - t1i[i]*bb)
-				dd := xi[i] - (t1r[i]*bb + t1i[i]*a)
-				xr[i], xi[i] = c, dd
-				wr += va*c + vb*dd
-				wi += va*dd - vb*c
-			}
+			wr, wi := bdFused(cjr[1:], cji[1:], tzr[1:], tzi[1:], vl, vli, a, bb)
+			wr, wi = c0r+wr, c0i+wi
 			tr, ti := ctr*wr-cti*wi, ctr*wi+cti*wr
 			cjr[0] -= tr
 			cji[0] -= ti
-			for i, va := range vl {
-				vb := vli[i]
-				xr[i] -= tr*va - ti*vb
-				xi[i] -= tr*vb + ti*va
-			}
+			bdAxpy(cjr[1:], cji[1:], vl, vli, tr, ti)
 			continue
 		}
-		if b.pending {
-			// v of step k-1 covers columns k..n-1: v_j = vr[j-k]
-			a, bb := b.vr[j-k], -b.vi[j-k] // conj(v_j)
-			if a != 0 || bb != 0 {
-				for i, c := range tzr {
-					dd := tzi[i]
-					cjr[i] -= c*a - dd*bb
-					cji[i] -= c*bb + dd*a
-				}
-			}
+		if a != 0 || bb != 0 {
+			bdAxpy(cjr, cji, tzr, tzi, a, bb)
 		}
 		if only || b.tau == 0 {
 			continue
 		}
-		xr, xi := cjr[1:], cji[1:]
-		xr, xi = xr[:len(vl)], xi[:len(vl)]
-		wr, wi := cjr[0], cji[0]
-		for i, a := range vl {
-			bb := vli[i]
-			c, dd := xr[i], xi[i]
-			wr += a*c + bb*dd
-			wi += a*dd - bb*c
-		}
+		wr, wi := bdDot(cjr[1:], cji[1:], vl, vli)
+		wr, wi = cjr[0]+wr, cji[0]+wi
 		tr, ti := ctr*wr-cti*wi, ctr*wi+cti*wr
 		cjr[0] -= tr
 		cji[0] -= ti
-		for i, a := range vl {
-			bb := vli[i]
-			xr[i] -= tr*a - ti*bb
-			xi[i] -= tr*bb + ti*a
-		}
+		bdAxpy(cjr[1:], cji[1:], vl, vli, tr, ti)
 	}
 }
 
@@ -415,37 +384,26 @@ func (b *bidiagState) rightProduct(lo, hi int) {
 	zr, zi := b.tzr[lo:hi], b.tzi[lo:hi]
 	clear(zr)
 	clear(zi)
+	col := func(j int) ([]float64, []float64) {
+		return b.ar[j*m+lo : j*m+hi], b.ai[j*m+lo : j*m+hi]
+	}
 	for j := k + 1; j < n; j++ {
 		a, bb := b.vr[j-k-1], b.vi[j-k-1]
 		if a == 0 && bb == 0 {
 			continue
 		}
+		cr, ci := col(j)
 		if j+1 < n {
-			// Two columns per pass over z, summed in the same order.
+			// Two columns per pass over z.
 			a2, bb2 := b.vr[j-k], b.vi[j-k]
 			if a2 != 0 || bb2 != 0 {
-				cr, ci := b.ar[j*m+lo:j*m+hi], b.ai[j*m+lo:j*m+hi]
-				cr2, ci2 := b.ar[(j+1)*m+lo:(j+1)*m+hi], b.ai[(j+1)*m+lo:(j+1)*m+hi]
-				cr, ci = cr[:len(zr)], ci[:len(zr)]
-				cr2, ci2 = cr2[:len(zr)], ci2[:len(zr)]
-				zi := zi[:len(zr)]
-				for i := range zr {
-					c, dd := cr[i], ci[i]
-					c2, dd2 := cr2[i], ci2[i]
-					zr[i] = zr[i] + (a*c - bb*dd) + (a2*c2 - bb2*dd2)
-					zi[i] = zi[i] + (a*dd + bb*c) + (a2*dd2 + bb2*c2)
-				}
+				cr2, ci2 := col(j + 1)
+				bdGemv2(zr, zi, cr, ci, cr2, ci2, a, bb, a2, bb2)
 				j++
 				continue
 			}
 		}
-		cr, ci := b.ar[j*m+lo:j*m+hi], b.ai[j*m+lo:j*m+hi]
-		cr, ci = cr[:len(zr)], ci[:len(zr)]
-		for i := range zr {
-			c, dd := cr[i], ci[i]
-			zr[i] += a*c - bb*dd
-			zi[i] += a*dd + bb*c
-		}
+		bdAxpy(zr, zi, cr, ci, -a, -bb)
 	}
 	tr, ti := real(b.rtau), imag(b.rtau)
 	for i := range zr {
