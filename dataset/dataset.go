@@ -112,14 +112,6 @@ func ParseDataset(spec string) (*Dataset, error) {
 	return train, err
 }
 
-// IsSampled reports whether spec names data made of data points (digits,
-// idx:, file:), which a test fraction can split, rather than a
-// distribution (bas:, gauss:).
-func IsSampled(spec string) bool {
-	kind, _, _ := strings.Cut(spec, ":")
-	return kind == "digits" || kind == "idx" || kind == "file"
-}
-
 // DefaultTestFraction returns the test fraction of data named by spec when
 // none is given: 0.2 for image data (digits, idx:), 0 otherwise.
 func DefaultTestFraction(spec string) float64 {
@@ -143,7 +135,8 @@ func CheckTestFraction(f float64) error {
 // in (0, 1), holds out that share of its data points (rounded, at least one
 // and leaving at least one) as a test set, chosen by a permutation seeded by
 // seed; both parts keep the file order. With testFraction 0, test is nil.
-// Only data made of data points (IsSampled) can be split.
+// Only data made of data points (digits, idx:, file:) can be split, not
+// the distributions bas: and gauss:.
 func Load(spec string, testFraction float64, seed uint64) (train, test *Dataset, err error) {
 	if err := CheckTestFraction(testFraction); err != nil {
 		return nil, nil, fmt.Errorf("dataset %q: %v", spec, err)
