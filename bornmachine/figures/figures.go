@@ -329,17 +329,50 @@ type Grid struct {
 // (smaller for larger images, never below 6 px), in a grid about as wide
 // as it is tall.
 func GridLayout(n, rows, cols int, key bool) Grid {
-	g := Grid{Pix: max(6, min(24, 192/max(rows, cols))), Frame: 3, Gap: 10}
-	per := int(math.Ceil(math.Sqrt(float64(n) * float64(rows) / float64(cols))))
-	g.PerRow = max(1, min(per, n))
-	g.GridRows = (n + g.PerRow - 1) / g.PerRow
-	cw, ch := cols*g.Pix+2*g.Frame, rows*g.Pix+2*g.Frame
-	g.W, g.H = g.Gap+g.PerRow*(cw+g.Gap), g.Gap+g.GridRows*(ch+g.Gap)
+	g := Grid{Pix: max(6, min(24, 192/max(rows, cols))), Frame: 3, Gap: 10}.layout(n, rows, cols, 0)
 	if key {
 		g.Key = 44
 		g.H += g.Key
 	}
 	return g
+}
+
+// layout returns g, whose Pix, Frame and Gap are set, laid out for n
+// images of rows x cols pixels, perRow to a row (0: a grid about as wide
+// as it is tall), without a key.
+func (g Grid) layout(n, rows, cols, perRow int) Grid {
+	if perRow <= 0 {
+		perRow = int(math.Ceil(math.Sqrt(float64(n) * float64(rows) / float64(cols))))
+	}
+	g.PerRow = max(1, min(perRow, n))
+	g.GridRows = (n + g.PerRow - 1) / g.PerRow
+	cw, ch := cols*g.Pix+2*g.Frame, rows*g.Pix+2*g.Frame
+	g.W, g.H = g.Gap+g.PerRow*(cw+g.Gap), g.Gap+g.GridRows*(ch+g.Gap)
+	return g
+}
+
+// pixelSetter is an image to draw on (draw.Image).
+type pixelSetter interface{ Set(x, y int, c color.Color) }
+
+// fill paints the rectangle [x0,x1) x [y0,y1) of img in colour c.
+func fill(img pixelSetter, x0, y0, x1, y1 int, c color.Color) {
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			img.Set(x, y, c)
+		}
+	}
+}
+
+// drawImage draws image k of rows x cols pixels into its cell of the
+// grid: a frame of colour border, and pixel (i,j), bit q = i*cols+j, in
+// colour pixel(q).
+func (g Grid) drawImage(img pixelSetter, k, rows, cols int, border color.Color, pixel func(q int) color.Color) {
+	x0, y0 := g.Origin(k, rows, cols)
+	fill(img, x0, y0, x0+cols*g.Pix+2*g.Frame, y0+rows*g.Pix+2*g.Frame, border)
+	for q := range rows * cols {
+		px, py := x0+g.Frame+(q%cols)*g.Pix, y0+g.Frame+(q/cols)*g.Pix
+		fill(img, px, py, px+g.Pix, py+g.Pix, pixel(q))
+	}
 }
 
 // Origin returns the top-left corner of sample k's frame.
@@ -391,31 +424,17 @@ func SampleGrid(w io.Writer, samples []uint64, rows, cols int, valid func(uint64
 	// upwards there); the cells are then set pixel by pixel.
 	c := vgimg.NewWith(vgimg.UseWH(vg.Length(g.W), vg.Length(g.H)), vgimg.UseDPI(72), vgimg.UseBackgroundColor(gridBackground))
 	img := c.Image()
-	fill := func(x0, y0, x1, y1 int, c color.Color) {
-		for y := y0; y < y1; y++ {
-			for x := x0; x < x1; x++ {
-				img.Set(x, y, c)
-			}
-		}
-	}
-	cw, ch := cols*g.Pix+2*g.Frame, rows*g.Pix+2*g.Frame
 	for k, s := range samples {
-		x0, y0 := g.Origin(k, rows, cols)
 		border := gridValid
 		if valid != nil && !valid(s) {
 			border = gridInvalid
 		}
-		fill(x0, y0, x0+cw, y0+ch, border)
-		for i := range rows {
-			for j := range cols {
-				c := color.Color(color.White)
-				if s>>uint(i*cols+j)&1 == 1 {
-					c = color.Black
-				}
-				px, py := x0+g.Frame+j*g.Pix, y0+g.Frame+i*g.Pix
-				fill(px, py, px+g.Pix, py+g.Pix, c)
+		g.drawImage(img, k, rows, cols, border, func(q int) color.Color {
+			if s>>uint(q)&1 == 1 {
+				return color.Black
 			}
-		}
+			return color.White
+		})
 	}
 	if valid == nil {
 		return png.Encode(w, img)
@@ -424,8 +443,8 @@ func SampleGrid(w io.Writer, samples []uint64, rows, cols int, valid func(uint64
 	const sw = 18
 	top := g.H - g.Key + (g.Key-sw)/2
 	swatch := func(x int, c color.Color) {
-		fill(x, top, x+sw, top+sw, c)
-		fill(x+g.Frame, top+g.Frame, x+sw-g.Frame, top+sw-g.Frame, color.White)
+		fill(img, x, top, x+sw, top+sw, c)
+		fill(img, x+g.Frame, top+g.Frame, x+sw-g.Frame, top+sw-g.Frame, color.White)
 	}
 	x := g.Gap
 	swatch(x, gridInvalid)

@@ -53,48 +53,29 @@ func ImageGrid(w io.Writer, images []uint64, rows, cols, perRow int, style func(
 		return fmt.Errorf("figures: %d words are not whole %dx%d images", len(images), rows, cols)
 	}
 	n := len(images) / W
-	if perRow <= 0 {
-		perRow = int(math.Ceil(math.Sqrt(float64(n) * float64(rows) / float64(cols))))
-	}
-	perRow = max(1, min(perRow, n))
-	gridRows := (n + perRow - 1) / perRow
-	pix := max(2, min(24, 192/max(rows, cols)))
-	const gap, frame = 6, 1
-	cw, ch := cols*pix+2*frame, rows*pix+2*frame
-	img := image.NewRGBA(image.Rect(0, 0, gap+perRow*(cw+gap), gap+gridRows*(ch+gap)))
-	fill := func(x0, y0, x1, y1 int, c color.Color) {
-		for y := y0; y < y1; y++ {
-			for x := x0; x < x1; x++ {
-				img.Set(x, y, c)
-			}
-		}
-	}
-	fill(0, 0, img.Rect.Dx(), img.Rect.Dy(), gridBackground)
+	g := Grid{Pix: max(2, min(24, 192/max(rows, cols))), Frame: 1, Gap: 6}.layout(n, rows, cols, perRow)
+	img := image.NewRGBA(image.Rect(0, 0, g.W, g.H))
+	fill(img, 0, 0, g.W, g.H, gridBackground)
 	for k := range n {
 		x := images[k*W : (k+1)*W]
-		x0, y0 := gap+(k%perRow)*(cw+gap), gap+(k/perRow)*(ch+gap)
-		fill(x0, y0, x0+cw, y0+ch, gridValid)
-		for q := range bits {
+		g.drawImage(img, k, rows, cols, gridValid, func(q int) color.Color {
 			on := x[q/64]>>uint(q%64)&1 == 1
-			var c color.Color = color.White
 			st := Plain
 			if style != nil {
 				st = style(k, q)
 			}
 			switch {
 			case st == Hidden:
-				c = hiddenGrey
+				return hiddenGrey
 			case st == Completed && on:
-				c = completedOn
+				return completedOn
 			case st == Completed:
-				c = completedOff
+				return completedOff
 			case on:
-				c = color.Black
+				return color.Black
 			}
-			i, j := q/cols, q%cols
-			px, py := x0+frame+j*pix, y0+frame+i*pix
-			fill(px, py, px+pix, py+pix, c)
-		}
+			return color.White
+		})
 	}
 	return png.Encode(w, img)
 }
