@@ -24,6 +24,7 @@ func TestErrorsNameSettingsNotFlags(t *testing.T) {
 		{func(s *RunSpec) { s.Sigmas = []float64{0} }, "sigmas: 0 is not"},
 		{func(s *RunSpec) { s.Init = filepath.Join(t.TempDir(), "none.json") }, "init: open "},
 		{func(s *RunSpec) { s.Circuit = "none.qasm"; s.Ansatz = "" }, "circuit: open none.qasm"},
+		{func(s *RunSpec) { s.Circuit = "none.qasm"; s.Ansatz = ""; s.Init = InitMarginals }, "init marginals sets the layers of an ansatz"},
 	} {
 		s := DefaultRunSpec()
 		c.edit(&s)

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"born/dataset"
+	"born/internal/setting"
 	"born/model"
 )
 
@@ -17,13 +18,13 @@ func (m *QCBM) wideObjective(data *dataset.Dataset, cfg model.ObjectiveConfig) (
 	n := m.NumBits()
 	switch {
 	case cfg.Loss != dataset.LossMMD:
-		return nil, fmt.Errorf("%d qubits: above %d the QCBM trains on the sampled mmd loss (--loss mmd --shots N); %s needs the full distribution", n, dataset.MaxExactBits, cfg.Loss)
+		return nil, setting.Errorf("%d qubits: above %d the QCBM trains on the sampled mmd loss ({loss} mmd {shots} N); %s needs the full distribution", n, dataset.MaxExactBits, cfg.Loss)
 	case cfg.Shots < 2:
-		return nil, fmt.Errorf("%d qubits: above %d the QCBM trains on the sampled MMD; give --shots N (at least 2, e.g. 1000)", n, dataset.MaxExactBits)
+		return nil, setting.Errorf("%d qubits: above %d the QCBM trains on the sampled MMD; give {shots} N (at least 2, e.g. 1000)", n, dataset.MaxExactBits)
 	case cfg.Grad != GradShift:
-		return nil, fmt.Errorf("%d qubits: above %d the QCBM trains with sampled shift gradients (--grad shift), not %s", n, dataset.MaxExactBits, cfg.Grad)
+		return nil, setting.Errorf("%d qubits: above %d the QCBM trains with sampled shift gradients ({grad} shift), not %s", n, dataset.MaxExactBits, cfg.Grad)
 	case m.engine.Name() == StateVector.Name():
-		return nil, fmt.Errorf("%d qubits: above %d the QCBM trains on the matrix-product-state engine; use --engine mps:CHI (e.g. mps:16)", n, dataset.MaxExactBits)
+		return nil, setting.Errorf("%d qubits: above %d the QCBM trains on the matrix-product-state engine; use {engine} mps:CHI (e.g. mps:16)", n, dataset.MaxExactBits)
 	case n > dataset.MaxBits:
 		return nil, fmt.Errorf("%d qubits: a QCBM takes data of at most %d bits", n, dataset.MaxBits)
 	case cfg.Workers < 0:

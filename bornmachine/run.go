@@ -227,7 +227,7 @@ func NewRun(dir string, spec RunSpec, program string) (*Run, error) {
 	var theta []float64
 	if spec.Circuit != "" {
 		if spec.Init == InitMarginals {
-			return nil, fmt.Errorf("--init %s sets the layers of an --ansatz; give a circuit's initial parameters in a file", InitMarginals)
+			return nil, setting.Errorf("{init} %s sets the layers of an {ansatz}; give a circuit's initial parameters in a file", InitMarginals)
 		}
 		src, err := qasm.ReadSource(spec.Circuit, 0)
 		if err != nil {
@@ -320,7 +320,7 @@ func ReadParams(path string) ([]float64, error) {
 func OpenRun(dir string) (*Run, error) {
 	if _, err := os.Stat(filepath.Join(dir, ModelFileName)); errors.Is(err, os.ErrNotExist) {
 		if _, derr := os.Stat(dir); derr == nil {
-			return nil, fmt.Errorf("%s holds no %s: the run never saved its first checkpoint (stopped at start-up?); start it again with born train --out %s and its settings", dir, ModelFileName, dir)
+			return nil, setting.Errorf("%s holds no %s: the run never saved its first checkpoint (stopped at start-up?); start it again with {out} %s and its settings", dir, ModelFileName, dir)
 		}
 	}
 	mf, m, err := ReadModelFile(filepath.Join(dir, ModelFileName))

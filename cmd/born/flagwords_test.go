@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,6 +11,10 @@ import (
 // line prints them as its flags.
 func TestLibraryErrorsInFlagWords(t *testing.T) {
 	tmp := t.TempDir()
+	wide := filepath.Join(tmp, "wide.txt") // 26 bits: the sampled objective
+	if err := os.WriteFile(wide, []byte(strings.Repeat("01", 13)+"\n"+strings.Repeat("10", 13)+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -19,6 +24,9 @@ func TestLibraryErrorsInFlagWords(t *testing.T) {
 		{[]string{"train", "--shots", "10", "--grad", "adjoint"}, "--grad adjoint is exact and takes no --shots; use --grad shift with --shots"},
 		{[]string{"train", "--model", "mps:2", "--loss", "mmd"}, `use --loss nll or kl, not "mmd"`},
 		{[]string{"train", "--init", filepath.Join(tmp, "none.json")}, "--init: open "},
+		{[]string{"train", "--circuit", "none.qasm", "--init", "marginals"}, "--init marginals sets the layers of an --ansatz"},
+		{[]string{"train", "--data", "file:" + wide, "--ansatz", "qcbm:1:line", "--steps", "1"}, "the QCBM trains on the sampled MMD; give --shots N"},
+		{[]string{"train", "--data", "file:" + wide, "--ansatz", "qcbm:1:line", "--shots", "10", "--steps", "1"}, "use --engine mps:CHI (e.g. mps:16)"},
 		{[]string{"compare", "--models", ""}, "--models is empty"},
 		{[]string{"compare", "--sigmas", "1,-2"}, `--sigmas "1,-2": "-2" is not a finite positive number`},
 	} {
