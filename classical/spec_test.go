@@ -32,3 +32,27 @@ func TestParseSpec(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultSettingsFor: an RBM whose smaller layer has more than 20
+// units trains by PCD and takes the PCD step size; every other baseline
+// keeps its kind's default.
+func TestDefaultSettingsFor(t *testing.T) {
+	for _, tc := range []struct {
+		spec Spec
+		bits int
+		lr   float64
+	}{
+		{Spec{"rbm", 64}, 64, PCDLR},
+		{Spec{"rbm", 21}, 21, PCDLR},
+		{Spec{"rbm", 20}, 64, 0.05},
+		{Spec{"rbm", 64}, 20, 0.05},
+		{Spec{"flow", 256}, 64, 0.01},
+	} {
+		got := DefaultSettingsFor(tc.spec, tc.bits)
+		want := DefaultSettings(tc.spec.Kind)
+		want.LR = tc.lr
+		if got.LR != want.LR || got.Steps != want.Steps || got.InitScale != want.InitScale {
+			t.Errorf("%v on %d bits: %+v, want lr %v", tc.spec, tc.bits, got, tc.lr)
+		}
+	}
+}

@@ -162,25 +162,14 @@ func trainQCBM(ctx context.Context, spec string, data, test *dataset.Dataset, se
 		Method: rs.Grad, Saved: true}, nil
 }
 
-// RBMPCDLR is the Adam step size of an RBM trained by PCD (its smaller
-// layer too large for the exact gradient). The exact-gradient default,
-// 0.05, leaves rbm:64 on the 64-bit digits no better than independent
-// pixels (test NLL 25.1 nats after 5000 steps; 25.05 for independent
-// pixels); 0.01 reaches 21.0, 0.002 18.4 and 0.001 18.8 (seed 1, split
-// seed 1).
-const RBMPCDLR = 0.002
-
 func trainClassical(ctx context.Context, spec string, data, test *dataset.Dataset, seed uint64, steps int, sigmas []float64,
 	dir, program string, progress func(bornmachine.Record, int)) (*Trained, error) {
 	sp, err := classical.ParseSpec(spec)
 	if err != nil {
 		return nil, err
 	}
-	set := classical.DefaultSettings(sp.Kind)
+	set := classical.DefaultSettingsFor(sp, data.Bits)
 	set.Seed = seed
-	if sp.Kind == rbm.Kind && min(data.Bits, sp.Hidden) > rbm.MaxExactLayer {
-		set.LR = RBMPCDLR
-	}
 	if steps > 0 {
 		set.Steps = steps
 	}
