@@ -6,7 +6,9 @@ package figures
 
 import (
 	"fmt"
+	"image"
 	"image/color"
+	stddraw "image/draw"
 	"image/png"
 	"io"
 	"math"
@@ -351,22 +353,17 @@ func (g Grid) layout(n, rows, cols, perRow int) Grid {
 	return g
 }
 
-// pixelSetter is an image to draw on (draw.Image).
-type pixelSetter interface{ Set(x, y int, c color.Color) }
-
-// fill paints the rectangle [x0,x1) x [y0,y1) of img in colour c.
-func fill(img pixelSetter, x0, y0, x1, y1 int, c color.Color) {
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			img.Set(x, y, c)
-		}
-	}
+// fill paints the rectangle [x0,x1) x [y0,y1) of img in colour c (one
+// draw call: image/draw fills an RGBA image row by row, where Set would
+// convert the colour at every pixel).
+func fill(img stddraw.Image, x0, y0, x1, y1 int, c color.Color) {
+	stddraw.Draw(img, image.Rect(x0, y0, x1, y1), image.NewUniform(c), image.Point{}, stddraw.Src)
 }
 
 // drawImage draws image k of rows x cols pixels into its cell of the
 // grid: a frame of colour border, and pixel (i,j), bit q = i*cols+j, in
 // colour pixel(q).
-func (g Grid) drawImage(img pixelSetter, k, rows, cols int, border color.Color, pixel func(q int) color.Color) {
+func (g Grid) drawImage(img stddraw.Image, k, rows, cols int, border color.Color, pixel func(q int) color.Color) {
 	x0, y0 := g.Origin(k, rows, cols)
 	fill(img, x0, y0, x0+cols*g.Pix+2*g.Frame, y0+rows*g.Pix+2*g.Frame, border)
 	for q := range rows * cols {
