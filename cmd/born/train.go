@@ -176,7 +176,7 @@ func runTrain(opts *trainOptions) error {
 			}
 			run.Spec.Steps = opts.spec.Steps
 		}
-		removed := removeStaleTemps(run.Dir)
+		removed := atomicfile.RemoveStale(run.Dir)
 		if run.State.Done && run.State.Step >= run.Spec.Steps {
 			// A run stopped after its final checkpoint and before its
 			// outputs: make the missing ones.
@@ -267,27 +267,6 @@ func runTrain(opts *trainOptions) error {
 		fmt.Fprintln(opts.errOut, "warning: plots:", err)
 	}
 	return writeSummary(opts.out, run)
-}
-
-// removeStaleTemps removes the temporary files a write cut short left in
-// dir (atomicfile's .NAME.tmpDIGITS) and returns their names.
-func removeStaleTemps(dir string) []string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
-	var removed []string
-	for _, e := range entries {
-		name := e.Name()
-		i := strings.LastIndex(name, ".tmp")
-		if !strings.HasPrefix(name, ".") || i <= 1 || e.IsDir() || strings.Trim(name[i+4:], "0123456789") != "" || i+4 == len(name) {
-			continue
-		}
-		if os.Remove(filepath.Join(dir, name)) == nil {
-			removed = append(removed, name)
-		}
-	}
-	return removed
 }
 
 // missingOutputs lists the files writePlots makes for run that its folder
