@@ -272,23 +272,10 @@ func runTrain(opts *trainOptions) error {
 // missingOutputs lists the files writePlots makes for run that its folder
 // lacks.
 func missingOutputs(run *bornmachine.Run) []string {
-	var want []string
-	if _, ok := run.Model.(*bornmachine.QCBM); ok {
-		want = append(want, "circuit.qasm")
-	}
-	if len(run.History) > 0 {
-		want = append(want, "loss.png")
-	}
-	switch {
-	case run.Data.Bits <= dataset.MaxExactBits:
-		want = append(want, "distribution.png")
-	case run.Data.IsImage():
-		want = append(want, "samples.png")
-	}
 	var missing []string
-	for _, name := range want {
-		if _, err := os.Stat(filepath.Join(run.Dir, name)); err != nil {
-			missing = append(missing, name)
+	for _, f := range plotFiles(run) {
+		if _, err := os.Stat(filepath.Join(run.Dir, f.name)); err != nil {
+			missing = append(missing, f.name)
 		}
 	}
 	return missing
@@ -329,58 +316,61 @@ func modelDefaults(opts *trainOptions) error {
 	return nil
 }
 
-// writePlots writes circuit.qasm (a QCBM's circuit with the trained
-// parameters bound), loss.png and distribution.png into the run directory.
-func writePlots(run *bornmachine.Run) error {
-	if q, ok := run.Model.(*bornmachine.QCBM); ok {
-		if err := atomicfile.Write(filepath.Join(run.Dir, "circuit.qasm"), q.WriteQASM); err != nil {
-			return err
-		}
-	}
-	if run.Data.Bits > dataset.MaxExactBits {
-		return writeWidePlots(run)
-	}
-	if len(run.History) > 0 {
-		if err := atomicfile.Write(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
-			unit := "step"
-			if run.Spec.Optimizer == bornmachine.OptSweep {
-				unit = "sweep (two-site MPS sweeps)"
-			}
-			return figures.LossPlot(w, run.History, run.Spec.Loss, unit)
-		}); err != nil {
-			return err
-		}
-	}
-	p, err := run.Model.Probabilities()
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(run.Dir, "distribution.png"), func(w io.Writer) error {
-		return figures.DistributionPlot(w, run.Data, p)
-	})
+// plotFile is a file writePlots makes in a run's folder.
+type plotFile struct {
+	name  string
+	write func(io.Writer) error
 }
 
-// writeWidePlots writes, for data above 24 bits (no KL, no full
-// distribution), loss.png (the training loss and the test NLL per step)
-// and, for image data, samples.png (64 samples of the model in a grid).
-func writeWidePlots(run *bornmachine.Run) error {
+// plotFiles returns the files writePlots makes for run: circuit.qasm (a
+// QCBM's circuit with the trained parameters bound), loss.png and
+// distribution.png; above 24 bits (no KL, no full distribution) loss.png
+// draws the training loss and the test NLL per step, and image data get
+// samples.png (64 samples of the model in a grid) instead of
+// distribution.png.
+func plotFiles(run *bornmachine.Run) []plotFile {
+	var files []plotFile
+	if q, ok := run.Model.(*bornmachine.QCBM); ok {
+		files = append(files, plotFile{"circuit.qasm", q.WriteQASM})
+	}
+	wide := run.Data.Bits > dataset.MaxExactBits
 	if len(run.History) > 0 {
-		if err := atomicfile.Write(filepath.Join(run.Dir, "loss.png"), func(w io.Writer) error {
-			return figures.NLLPlot(w, run.History, run.Data.Bits, run.Spec.Loss, historyUnit(run))
-		}); err != nil {
+		files = append(files, plotFile{"loss.png", func(w io.Writer) error {
+			if wide {
+				return figures.NLLPlot(w, run.History, run.Data.Bits, run.Spec.Loss, historyUnit(run))
+			}
+			return figures.LossPlot(w, run.History, run.Spec.Loss, historyUnit(run))
+		}})
+	}
+	switch {
+	case !wide:
+		files = append(files, plotFile{"distribution.png", func(w io.Writer) error {
+			p, err := run.Model.Probabilities()
+			if err != nil {
+				return err
+			}
+			return figures.DistributionPlot(w, run.Data, p)
+		}})
+	case run.Data.IsImage():
+		files = append(files, plotFile{"samples.png", func(w io.Writer) error {
+			samples, err := model.SampleWords(run.Model, 64, 1)
+			if err != nil {
+				return err
+			}
+			return figures.ImageGrid(w, samples, run.Data.Rows, run.Data.Cols, 8, nil)
+		}})
+	}
+	return files
+}
+
+// writePlots writes plotFiles(run) into the run directory.
+func writePlots(run *bornmachine.Run) error {
+	for _, f := range plotFiles(run) {
+		if err := atomicfile.Write(filepath.Join(run.Dir, f.name), f.write); err != nil {
 			return err
 		}
 	}
-	if !run.Data.IsImage() {
-		return nil
-	}
-	samples, err := model.SampleWords(run.Model, 64, 1)
-	if err != nil {
-		return err
-	}
-	return atomicfile.Write(filepath.Join(run.Dir, "samples.png"), func(w io.Writer) error {
-		return figures.ImageGrid(w, samples, run.Data.Rows, run.Data.Cols, 8, nil)
-	})
+	return nil
 }
 
 func historyUnit(run *bornmachine.Run) string {
