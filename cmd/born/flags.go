@@ -39,8 +39,9 @@ func flagWords(err error) error {
 }
 
 // flagName is the flag of a library setting: --lr for lr,
-// --checkpoint-every for checkpoint_every.
-// values (transpile's parameter values) are given by three means.
+// --checkpoint-every for checkpoint_every, and the few whose flag has
+// another name; values (transpile's parameter values) are given by three
+// means.
 func flagName(setting string) string {
 	switch setting {
 	case "values":
@@ -160,7 +161,11 @@ func newRunDir(prefix string) (string, error) {
 func withEngineHint(err error) error {
 	var me *statevector.MemoryError
 	if errors.As(err, &me) {
-		return fmt.Errorf("%w; use the MPS engine (--engine mps) for many qubits at low entanglement", err)
+		return fmt.Errorf("%w; "+mpsHint, err)
 	}
 	return err
 }
+
+// mpsHint is what a command with --engine can do about a state vector too
+// large for memory.
+const mpsHint = "use the MPS engine (--engine mps) for many qubits at low entanglement"

@@ -246,18 +246,9 @@ func runRun(opts *runOptions) error {
 	}
 	switch engine {
 	case "sv":
-		prec, err := statevector.ParsePrecision(opts.precision)
+		prec, limit, err := svLimits(opts) // checkRunSize checked that k qubits fit
 		if err != nil {
-			return fmt.Errorf("--precision: %v", err)
-		}
-		limit := statevector.MaxMemory
-		if opts.maxMemory != "" {
-			if limit, err = parseMaxMemory(opts.maxMemory); err != nil {
-				return fmt.Errorf("--max-memory: %v", err)
-			}
-		}
-		if err := prec.CheckMemory(k, limit); err != nil {
-			return fmt.Errorf("%w; use the MPS engine (--engine mps) for many qubits at low entanglement (--max-memory raises the limit)", err)
+			return err
 		}
 		if prec == statevector.Single {
 			amp := func(st *statevector.State32, x []bool) complex128 { return st.Amplitude(int(packBits(x))) }
@@ -309,13 +300,8 @@ func runQubitLimit(opts *runOptions, engine string) (int, string) {
 	if engine != "sv" {
 		return limit, why
 	}
-	prec, err1 := statevector.ParsePrecision(opts.precision)
-	mem := statevector.MaxMemory
-	var err2 error
-	if opts.maxMemory != "" {
-		mem, err2 = parseMaxMemory(opts.maxMemory)
-	}
-	if err1 != nil || err2 != nil {
+	prec, mem, err := svLimits(opts)
+	if err != nil {
 		return limit, why // reported later
 	}
 	k := 0
@@ -323,9 +309,9 @@ func runQubitLimit(opts *runOptions, engine string) (int, string) {
 		k++
 	}
 	if limit == 0 || k < limit {
-		limit, why = k, "a state vector of more does not fit in the memory allowed; use the MPS engine (--engine mps) for many qubits at low entanglement (--max-memory raises the limit)"
+		limit, why = k, "a state vector of more does not fit in the memory allowed"+svMemoryHint
 		if err := prec.CheckMemory(k+1, mem); err != nil {
-			why = err.Error() + "; use the MPS engine (--engine mps) for many qubits at low entanglement (--max-memory raises the limit)"
+			why = err.Error() + svMemoryHint
 		}
 	}
 	return limit, why
@@ -358,20 +344,33 @@ func checkRunSize(opts *runOptions, engine, output string, k int) error {
 	if engine != "sv" {
 		return nil
 	}
+	prec, limit, err := svLimits(opts)
+	if err != nil {
+		return err
+	}
+	if err := prec.CheckMemory(k, limit); err != nil {
+		return fmt.Errorf("%w"+svMemoryHint, err)
+	}
+	return nil
+}
+
+// svMemoryHint follows a state vector's memory refusal.
+const svMemoryHint = "; " + mpsHint + " (--max-memory raises the limit)"
+
+// svLimits returns the state vector's precision (--precision) and the
+// most memory it may take (--max-memory).
+func svLimits(opts *runOptions) (statevector.Precision, uint64, error) {
 	prec, err := statevector.ParsePrecision(opts.precision)
 	if err != nil {
-		return fmt.Errorf("--precision: %v", err)
+		return 0, 0, fmt.Errorf("--precision: %v", err)
 	}
 	limit := statevector.MaxMemory
 	if opts.maxMemory != "" {
 		if limit, err = parseMaxMemory(opts.maxMemory); err != nil {
-			return fmt.Errorf("--max-memory: %v", err)
+			return 0, 0, fmt.Errorf("--max-memory: %v", err)
 		}
 	}
-	if err := prec.CheckMemory(k, limit); err != nil {
-		return fmt.Errorf("%w; use the MPS engine (--engine mps) for many qubits at low entanglement (--max-memory raises the limit)", err)
-	}
-	return nil
+	return prec, limit, nil
 }
 
 // qubitLayout relates the qubits the engine simulates (the ones the program
