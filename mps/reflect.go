@@ -53,7 +53,19 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 				p += stride
 			}
 		}
-		// T: T[c][c] = tau_c; T[:c, c] = -tau_c T[:c, :c] (V[:, :c]^H v_c).
+		// V^T and the sums (gonum's product with a transposed operand is
+		// slower than forming the transpose).
+		vS := bvs[:L*b]
+		vtR, vtI, vtS := btr[:L*b], bti[:L*b], bts[:L*b]
+		for i := 0; i < L; i++ {
+			for c := 0; c < b; c++ {
+				x, y := vR[i*b+c], vI[i*b+c]
+				vS[i*b+c] = x + y
+				vtR[c*L+i], vtI[c*L+i], vtS[c*L+i] = x, y, x+y
+			}
+		}
+		// T: T[c][c] = tau_c; T[:c, c] = -tau_c T[:c, :c] (V[:, :c]^H v_c),
+		// the inner products over rows i >= c from the rows of V^T.
 		tR, tI := tr[:b*b], ti[:b*b]
 		clear(tR)
 		clear(tI)
@@ -63,15 +75,9 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 			if c == 0 {
 				continue
 			}
+			qr, qi := vtR[c*L+c:(c+1)*L], vtI[c*L+c:(c+1)*L]
 			for p := 0; p < c; p++ {
-				// s_p = sum_i conj(V[i][p]) V[i][c], rows i >= c
-				var ar, ai float64
-				for i := c; i < L; i++ {
-					pr, pi := vR[i*b+p], vI[i*b+p]
-					qr, qi := vR[i*b+c], vI[i*b+c]
-					ar += pr*qr + pi*qi
-					ai += pr*qi - pi*qr
-				}
+				ar, ai := bdDot(qr, qi, vtR[p*L+c:(p+1)*L], vtI[p*L+c:(p+1)*L])
 				// times -tau_c
 				sr[p] = -(real(t)*ar - imag(t)*ai)
 				si[p] = -(real(t)*ai + imag(t)*ar)
@@ -84,17 +90,6 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 					ai += a*si[q] + bb*sr[q]
 				}
 				tR[p*b+c], tI[p*b+c] = ar, ai
-			}
-		}
-		// V^T and the sums (gonum's product with a transposed operand is
-		// slower than forming the transpose).
-		vS := bvs[:L*b]
-		vtR, vtI, vtS := btr[:L*b], bti[:L*b], bts[:L*b]
-		for i := 0; i < L; i++ {
-			for c := 0; c < b; c++ {
-				x, y := vR[i*b+c], vI[i*b+c]
-				vS[i*b+c] = x + y
-				vtR[c*L+i], vtI[c*L+i], vtS[c*L+i] = x, y, x+y
 			}
 		}
 		// W = V^H C (b×k) = (Vr^T - i Vi^T)(Cr + i Ci): with P1 = Vr^T Cr,
@@ -124,13 +119,8 @@ func applyReflectors(rows, k, nref, off int, vr, vi []float64, start, step, stri
 				if a == 0 && bb == 0 {
 					continue
 				}
-				wrow, wirow := W1[q*k:(q+1)*k], W2[q*k:(q+1)*k]
-				wirow = wirow[:len(wrow)]
-				for j := range xrow {
-					x, y := wrow[j], wirow[j]
-					xrow[j] += a*x - bb*y
-					xirow[j] += a*y + bb*x
-				}
+				// X_p += T_pq W_q
+				bdAxpy(xrow, xirow, W1[q*k:(q+1)*k], W2[q*k:(q+1)*k], -a, -bb)
 			}
 		}
 		for i := range XS {
