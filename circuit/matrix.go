@@ -213,13 +213,17 @@ const orderTol = 1e-12
 // unity of order b <= 64 (then r = s b): every Clifford and Clifford+T gate
 // and rotation by a rational multiple of pi with a small denominator has
 // one. It returns 0 when there is none (or m is not square).
-func Order(m Matrix) int {
+func Order(m Matrix) int { return orderUpTo(m, maxOrder) }
+
+// orderUpTo is Order with the search for s stopped at maxS: the same
+// answer whenever m's smallest such s is at most maxS, else 0.
+func orderUpTo(m Matrix, maxS int) int {
 	d := m.Dim()
 	if d*d != len(m) || d == 0 {
 		return 0
 	}
 	pw := m
-	for s := 1; s <= maxOrder; s++ {
+	for s := 1; s <= maxS; s++ {
 		if s > 1 {
 			pw = MatMul(pw, m)
 		}
@@ -247,7 +251,16 @@ func Order(m Matrix) int {
 // (or of its adjoint for negative k, which is its inverse for a unitary).
 func IntPower(m Matrix, k float64) Matrix {
 	if math.Abs(k) >= 2 { // (m, its adjoint and I need no order)
-		if r := Order(m); r > 0 {
+		// A positive k is reduced only by an order r <= k, so only by an s
+		// <= k: searching no further gives the same k for a fraction of
+		// the products (pow(2) @ rx(theta), a parameterised gate raised
+		// at every evaluation, needs 2 instead of 64). A negative k is
+		// moved into [0, r) by any order, so the search is whole.
+		maxS := maxOrder
+		if k > 0 && k < maxOrder {
+			maxS = int(k)
+		}
+		if r := orderUpTo(m, maxS); r > 0 {
 			k = math.Mod(k, float64(r)) // exact
 			if k < 0 {
 				k += float64(r)

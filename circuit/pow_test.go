@@ -176,3 +176,15 @@ func BenchmarkLowerRepeatedPow(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPowerParameterised raises rx(theta), which has no small order,
+// to the power 2, as evaluating pow(2) @ rx(theta) does at every training
+// step: the order search stops at s = 2 (it searched to 64).
+func BenchmarkPowerParameterised(b *testing.B) {
+	m := StdGates["rx"].MatrixFunc([]float64{0.123})
+	for b.Loop() {
+		if _, ok := Power(m, 2); !ok {
+			b.Fatal("no power")
+		}
+	}
+}
