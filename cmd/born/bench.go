@@ -183,9 +183,10 @@ func runBench(opts *benchOptions) error {
 }
 
 // flagHints tells the user which flag lifts a limit the library reports in
-// its own terms, where raising it can help.
+// its own terms, where raising it can help. (Progress sees a copy of each
+// result, so each gets its hint once.)
 func flagHints(r *bench.Result) {
-	if r.MemoryNeeded == 0 || strings.Contains(r.Error, "--max-memory") {
+	if r.MemoryNeeded == 0 {
 		return
 	}
 	if phys := statevector.PhysicalMemory(); phys == 0 || r.MemoryNeeded <= phys {
