@@ -120,6 +120,18 @@ func arctanInv(x int64, prec uint) *big.Float {
 	}
 }
 
+// fourPiBig returns 4 pi to fourPiPrec+64 bits, by Machin's formula pi =
+// 16 arctan(1/5) - 4 arctan(1/239), computed once.
+func fourPiBig() *big.Float {
+	fourPiOnce.Do(func() {
+		p := uint(fourPiPrec + 64)
+		pi := new(big.Float).SetPrec(p).Mul(big.NewFloat(16).SetPrec(p), arctanInv(5, p))
+		pi.Sub(pi, new(big.Float).SetPrec(p).Mul(big.NewFloat(4).SetPrec(p), arctanInv(239, p)))
+		fourPi = pi.Mul(pi, big.NewFloat(4).SetPrec(p))
+	})
+	return fourPi
+}
+
 // ReduceAngle returns v - 4 pi k for the integer k that puts it in
 // [-2 pi, 2 pi], computed exactly (with 4 pi to 1200 bits, by Machin's
 // formula pi = 16 arctan(1/5) - 4 arctan(1/239)) and rounded once. Every
@@ -129,13 +141,8 @@ func ReduceAngle(v float64) float64 {
 	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) <= 2*math.Pi {
 		return v
 	}
-	fourPiOnce.Do(func() {
-		p := uint(fourPiPrec + 64)
-		pi := new(big.Float).SetPrec(p).Mul(big.NewFloat(16).SetPrec(p), arctanInv(5, p))
-		pi.Sub(pi, new(big.Float).SetPrec(p).Mul(big.NewFloat(4).SetPrec(p), arctanInv(239, p)))
-		fourPi = pi.Mul(pi, big.NewFloat(4).SetPrec(p))
-	})
-	p := uint(fourPiPrec + 64)
+	fourPi := fourPiBig()
+	p := fourPi.Prec()
 	x := new(big.Float).SetPrec(p).SetFloat64(v)
 	q := new(big.Float).SetPrec(p).Quo(x, fourPi)
 	k, _ := q.Int(nil) // truncated

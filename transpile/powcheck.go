@@ -18,8 +18,8 @@ const maxPowCheckQubits = 6
 // multiplied out, and its k-th power computed from its eigenvalues (for a
 // 2x2 or diagonal matrix: each eigenvalue e^{2 pi i a/b} with a small
 // denominator raised exactly as e^{2 pi i (a k mod b)/b}, others by their
-// phase times k in 256-bit arithmetic) or, for other matrices and |k| <=
-// 4096, as k plain products. It is compared with the lowered operation's
+// phase times k reduced modulo 2 pi with ReduceAngle's 1264-bit pi) or,
+// for other matrices and |k| <= 4096, as k plain products. It is compared with the lowered operation's
 // matrix. Exports verify against the lowered source, so a wrong power in
 // the lowering would pass that comparison; this one catches it. It returns
 // the number of powers checked and an error naming the first that differs
@@ -158,8 +158,8 @@ func powerIndependent(m circuit.Matrix, k float64) (p circuit.Matrix, exact, ok 
 
 // scalarPow returns z^k for a unit-modulus z and an integer k: exactly
 // through k mod b when z's phase is 2 pi a/b with b <= 4096 (exact is then
-// true), else from its phase times k reduced modulo 2 pi in 256-bit
-// arithmetic.
+// true), else from its phase times k (exact in big.Float) reduced modulo
+// 2 pi with ReduceAngle's 1264-bit pi, accurate for any float64 k.
 func scalarPow(z complex128, k float64) (zk complex128, exact bool) {
 	th := cmplx.Phase(z)
 	f := th / (2 * math.Pi)
@@ -174,19 +174,13 @@ func scalarPow(z complex128, k float64) (zk complex128, exact bool) {
 			return complex(c, s), true
 		}
 	}
-	const prec = 256
-	twoPi := new(big.Float).SetPrec(prec).Mul(big.NewFloat(2).SetPrec(prec), piBig(prec))
-	x := new(big.Float).SetPrec(prec).Mul(new(big.Float).SetPrec(prec).SetFloat64(th), new(big.Float).SetPrec(prec).SetInt(kb))
-	q := new(big.Float).SetPrec(prec).Quo(x, twoPi)
+	p := fourPiBig().Prec()
+	twoPi := new(big.Float).SetPrec(p).Quo(fourPiBig(), big.NewFloat(2)) // exact
+	x := new(big.Float).SetPrec(p).Mul(new(big.Float).SetPrec(p).SetFloat64(th), new(big.Float).SetPrec(p).SetInt(kb))
+	q := new(big.Float).SetPrec(p).Quo(x, twoPi)
 	qi, _ := q.Int(nil)
-	x.Sub(x, new(big.Float).SetPrec(prec).Mul(twoPi, new(big.Float).SetPrec(prec).SetInt(qi)))
+	x.Sub(x, new(big.Float).SetPrec(p).Mul(twoPi, new(big.Float).SetPrec(p).SetInt(qi)))
 	r, _ := x.Float64()
 	s, c := math.Sincos(r)
 	return complex(c, s), false
-}
-
-// piBig returns pi to prec bits by Machin's formula.
-func piBig(prec uint) *big.Float {
-	p := new(big.Float).SetPrec(prec).Mul(big.NewFloat(16).SetPrec(prec), arctanInv(5, prec))
-	return p.Sub(p, new(big.Float).SetPrec(prec).Mul(big.NewFloat(4).SetPrec(prec), arctanInv(239, prec)))
 }
