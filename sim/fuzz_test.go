@@ -117,6 +117,8 @@ func FuzzLowerSimulate3(f *testing.F) {
 // instruction limits held), and:
 //   - the reader returns positioned errors inside the sources, or a circuit
 //     that lowers (the reader refuses what the lowering would);
+//   - binding the parameters into the circuit (as born run does) gives
+//     the same distributions as passing their values to the simulator;
 //   - the exact distributions (sim.Exact) of the classical register and of
 //     the final basis states sum to 1 within 1e-9 on the state-vector
 //     engine, and the MPS engine (bond dimension 2^(n/2): exact) gives the
@@ -201,6 +203,39 @@ func lowerSimulate1(t *testing.T, src []byte) {
 	}
 	checkDist(t, "statevector classical", cl)
 	checkProbs(t, "statevector", probs, 1<<n)
+	if len(c.Symbols) > 0 {
+		// born run binds --param values into the circuit before lowering:
+		// the same distributions as values passed to the simulator.
+		bound, err := c.Bind(vals)
+		if err != nil {
+			if !strings.Contains(err.Error(), "finite") {
+				t.Fatalf("binding %v: %v", vals, err)
+			}
+		} else {
+			bl, err := bound.Lower()
+			if err != nil {
+				t.Fatalf("the bound circuit does not lower: %v", err)
+			}
+			bl, _ = sim.Compact(bl)
+			bcl, bprobs, err := sim.Exact(newSV, bl, nil, fuzzBranches)
+			if err != nil {
+				t.Fatalf("the circuit ran with values, not bound: %v", err)
+			}
+			if len(bprobs) != len(probs) {
+				t.Fatalf("bound, the circuit touches %d qubits; %d with values", bl.NumQubits, n)
+			}
+			for i := range probs {
+				if d := math.Abs(probs[i] - bprobs[i]); d > 1e-9 {
+					t.Fatalf("P(%b): with values %.15g, bound %.15g", i, probs[i], bprobs[i])
+				}
+			}
+			for k, p := range cl {
+				if d := math.Abs(p - bcl[k]); d > 1e-9 {
+					t.Fatalf("classical %b: with values %.15g, bound %.15g", k, p, bcl[k])
+				}
+			}
+		}
+	}
 
 	// born run runs a program without qubits on the state vector (an MPS
 	// needs a site).
