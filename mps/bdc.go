@@ -431,7 +431,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 			for jj, j := range J {
 				copy(b[jj*nroot:(jj+1)*nroot], us[j*nroot:(j+1)*nroot])
 			}
-			dgemm(rows, nroot, nj, 1, a, nj, b, nroot, 0, ur[r0*nroot:], nroot)
+			dgemmPar(runtime.GOMAXPROCS(0), rows, nroot, nj, 1, a, nj, b, nroot, 0, ur[r0*nroot:], nroot)
 		}
 		uBlock(0, nl, partTop)
 		uBlock(nl, nl+1, partMiddle)
@@ -451,7 +451,7 @@ func bdcMerge(left, right bdsvd, alpha, beta float64, sqre int, decide func([]fl
 				}
 				copy(b[jj*cols:(jj+1)*cols], vin[kept[j].vrow*m+c0:kept[j].vrow*m+c1])
 			}
-			dgemm(nroot, cols, nj, 1, a, nj, b, cols, 0, vr[c0:], m)
+			dgemmPar(runtime.GOMAXPROCS(0), nroot, cols, nj, 1, a, nj, b, cols, 0, vr[c0:], m)
 		}
 		vBlock(0, m1, partLeft)
 		vBlock(m1, m, partRight)

@@ -1,9 +1,12 @@
 package mps
 
+import "runtime"
+
 // Small dense complex helpers. Matrices are row-major []complex128.
 
 // zmul returns the m×n product a b of a (m×k) and b (k×n). Large products
-// go through gonum's real GEMM on split real and imaginary parts.
+// go through dgemm (on up to GOMAXPROCS goroutines) on split real and
+// imaginary parts.
 func zmul(m, k, n int, a, b []complex128) []complex128 {
 	c := make([]complex128, m*n)
 	if m == 0 || n == 0 || k == 0 {
@@ -32,15 +35,15 @@ func zmul(m, k, n int, a, b []complex128) []complex128 {
 	cr := make([]float64, m*n)
 	ci := make([]float64, m*n)
 	t2 := make([]float64, m*n)
-	dgemm(m, n, k, 1, ar, k, br, n, 0, cr, n)
-	dgemm(m, n, k, 1, ai, k, bi, n, 0, t2, n)
+	dgemmPar(runtime.GOMAXPROCS(0), m, n, k, 1, ar, k, br, n, 0, cr, n)
+	dgemmPar(runtime.GOMAXPROCS(0), m, n, k, 1, ai, k, bi, n, 0, t2, n)
 	for i := range ai {
 		ai[i] += ar[i]
 	}
 	for i := range bi {
 		bi[i] += br[i]
 	}
-	dgemm(m, n, k, 1, ai, k, bi, n, 0, ci, n)
+	dgemmPar(runtime.GOMAXPROCS(0), m, n, k, 1, ai, k, bi, n, 0, ci, n)
 	for i := range ci {
 		t1 := cr[i]
 		cr[i] = t1 - t2[i]
