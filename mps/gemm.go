@@ -14,39 +14,58 @@ import "sync"
 // tile boundaries, so results are bitwise independent of the worker count.
 
 const (
-	gemmMR = 6   // rows of a register tile
-	gemmNR = 8   // columns of a register tile
-	gemmKC = 256 // depth of a packed panel
-	gemmMC = 96  // rows of a packed block of A (a multiple of gemmMR)
+	gemmMR    = 6   // rows of a register tile
+	gemmNRMax = 16  // the most columns of a register tile
+	gemmKC    = 256 // depth of a packed panel
+	gemmMC    = 96  // rows of a packed block of A (a multiple of gemmMR)
 )
 
-// gemmKernel adds the gemmMR×gemmNR product of the packed strips a (k×MR,
+// gemmImpl is a register-tile kernel and its number of columns.
+type gemmImpl struct {
+	name   string
+	kernel func(k int, a, b, c []float64, ldc int)
+	nr     int
+}
+
+// gemmPortable is the portable kernel with 8 columns.
+var gemmPortable = gemmImpl{"go", gemmKernelGo, 8}
+
+// gemmFast lists the assembly kernels this CPU runs, the fastest first.
+var gemmFast []gemmImpl
+
+// gemmKernel and gemmNR are the kernel in use (see gemmUse).
+var (
+	gemmKernel = gemmKernelGo
+	gemmNR     = 8
+)
+
+// gemmUse makes g the kernel of dgemm.
+func gemmUse(g gemmImpl) { gemmKernel, gemmNR = g.kernel, g.nr }
+
+// A kernel adds the gemmMR×NR product of the packed strips a (k×MR,
 // a[p*MR+i]) and b (k×NR, b[p*NR+j]) to the tile c (row stride ldc):
 // c[i*ldc+j] += sum_p a[p*MR+i] b[p*NR+j], the sum formed from zero in
 // order of p and then added to c.
-var gemmKernel = gemmKernelGo
 
-// gemmKernelFast is the assembly gemmKernel this CPU runs (nil: none).
-var gemmKernelFast func(k int, a, b, c []float64, ldc int)
-
-// gemmKernelGo is the portable gemmKernel.
+// gemmKernelGo is the portable kernel, NR = 8.
 func gemmKernelGo(k int, a, b, c []float64, ldc int) {
-	var acc [gemmMR * gemmNR]float64
-	a, b = a[:k*gemmMR], b[:k*gemmNR]
+	const nr = 8
+	var acc [gemmMR * nr]float64
+	a, b = a[:k*gemmMR], b[:k*nr]
 	for p := 0; p < k; p++ {
 		ap := a[p*gemmMR : p*gemmMR+gemmMR]
-		bp := b[p*gemmNR : p*gemmNR+gemmNR]
+		bp := b[p*nr : p*nr+nr]
 		for i, x := range ap {
-			row := acc[i*gemmNR : i*gemmNR+gemmNR]
+			row := acc[i*nr : i*nr+nr]
 			for j, y := range bp {
 				row[j] += x * y
 			}
 		}
 	}
 	for i := 0; i < gemmMR; i++ {
-		row := c[i*ldc : i*ldc+gemmNR]
+		row := c[i*ldc : i*ldc+nr]
 		for j := range row {
-			row[j] += acc[i*gemmNR+j]
+			row[j] += acc[i*nr+j]
 		}
 	}
 }
@@ -143,7 +162,8 @@ func gemmBlocks(m, n, k int, alpha float64, a []float64, lda int, b []float64, l
 	if need := mc0 * kc0; len(buf.a) < need {
 		buf.a = make([]float64, need)
 	}
-	var tile [gemmMR * gemmNR]float64
+	var tile [gemmMR * gemmNRMax]float64
+	gemmNR, gemmKernel := gemmNR, gemmKernel
 	for pc := 0; pc < k; pc += gemmKC {
 		kc := min(gemmKC, k-pc)
 		bp := buf.b[:nstrips*kc*gemmNR]

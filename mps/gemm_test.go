@@ -8,20 +8,16 @@ import (
 )
 
 // gemmKernelsUnderTest returns the register-tile kernels to test: the
-// portable one and the assembly one this CPU runs, if any.
-func gemmKernelsUnderTest() map[string]func(int, []float64, []float64, []float64, int) {
-	ks := map[string]func(int, []float64, []float64, []float64, int){"go": gemmKernelGo}
-	if gemmKernelFast != nil {
-		ks["asm"] = gemmKernelFast
-	}
-	return ks
+// portable one and the assembly ones this CPU runs.
+func gemmKernelsUnderTest() []gemmImpl {
+	return append([]gemmImpl{gemmPortable}, gemmFast...)
 }
 
-// withGemmKernel runs f with gemmKernel set to k.
-func withGemmKernel(k func(int, []float64, []float64, []float64, int), f func()) {
-	old := gemmKernel
-	gemmKernel = k
-	defer func() { gemmKernel = old }()
+// withGemmKernel runs f with dgemm using g.
+func withGemmKernel(g gemmImpl, f func()) {
+	oldK, oldNR := gemmKernel, gemmNR
+	gemmUse(g)
+	defer func() { gemmKernel, gemmNR = oldK, oldNR }()
 	f()
 }
 
@@ -37,18 +33,19 @@ func randFloats(r *rand.Rand, n int) []float64 {
 // on random strips of depth 0..40, with a tile inside a wider matrix.
 func TestGemmKernel(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for name, kern := range gemmKernelsUnderTest() {
+	for _, g := range gemmKernelsUnderTest() {
+		name, kern, nr := g.name, g.kernel, g.nr
 		for k := 0; k <= 40; k++ {
 			a := randFloats(r, k*gemmMR)
-			b := randFloats(r, k*gemmNR)
-			ldc := gemmNR + 3
+			b := randFloats(r, k*nr)
+			ldc := nr + 3
 			c := randFloats(r, gemmMR*ldc)
 			want := append([]float64(nil), c...)
 			for i := 0; i < gemmMR; i++ {
-				for j := 0; j < gemmNR; j++ {
+				for j := 0; j < nr; j++ {
 					var s float64
 					for p := 0; p < k; p++ {
-						s += a[p*gemmMR+i] * b[p*gemmNR+j]
+						s += a[p*gemmMR+i] * b[p*nr+j]
 					}
 					want[i*ldc+j] += s
 				}
@@ -93,9 +90,10 @@ func TestDgemm(t *testing.T) {
 		}
 	}
 	shapes = append(shapes, shape{1, 1, 0}, shape{5, 7, 0}, shape{97, 33, 300}, shape{13, 200, 257},
-		shape{200, 9, 513}, shape{gemmMC + 1, gemmNR*3 + 1, gemmKC + 1}, shape{64, 64, 64})
-	for name, kern := range gemmKernelsUnderTest() {
-		withGemmKernel(kern, func() {
+		shape{200, 9, 513}, shape{gemmMC + 1, 16*3 + 1, gemmKC + 1}, shape{64, 64, 64}, shape{50, 31, 7})
+	for _, g := range gemmKernelsUnderTest() {
+		name := g.name
+		withGemmKernel(g, func() {
 			for ti, sh := range shapes {
 				m, n, k := sh.m, sh.n, sh.k
 				lda, ldb, ldc := k+ti%3, n+ti%2, n+ti%4
@@ -134,6 +132,12 @@ func TestDgemm(t *testing.T) {
 // TestDgemmWorkers checks that dgemmPar gives bitwise the same result on
 // any number of goroutines, for splits by rows and by columns.
 func TestDgemmWorkers(t *testing.T) {
+	for _, g := range gemmKernelsUnderTest() {
+		withGemmKernel(g, func() { testDgemmWorkers(t, g.name) })
+	}
+}
+
+func testDgemmWorkers(t *testing.T, name string) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, sh := range [][3]int{{70, 130, 90}, {150, 61, 80}, {64, 64, 64}, {101, 103, 300}} {
 		m, n, k := sh[0], sh[1], sh[2]
@@ -150,7 +154,7 @@ func TestDgemmWorkers(t *testing.T) {
 			}
 			for i := range c {
 				if math.Float64bits(c[i]) != math.Float64bits(ref[i]) {
-					t.Fatalf("%v workers %d: entry %d = %v, 1 worker %v", sh, w, i, c[i], ref[i])
+					t.Fatalf("%s %v workers %d: entry %d = %v, 1 worker %v", name, sh, w, i, c[i], ref[i])
 				}
 			}
 		}
@@ -161,11 +165,15 @@ func BenchmarkDgemm(b *testing.B) {
 	for _, n := range []int{64, 256, 512} {
 		r := rand.New(rand.NewPCG(1, 1))
 		x, y, z := randFloats(r, n*n), randFloats(r, n*n), make([]float64, n*n)
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			for b.Loop() {
-				dgemm(n, n, n, 1, x, n, y, n, 0, z, n)
-			}
-			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")
-		})
+		for _, g := range gemmKernelsUnderTest() {
+			b.Run(fmt.Sprintf("n=%d/%s", n, g.name), func(b *testing.B) {
+				withGemmKernel(g, func() {
+					for b.Loop() {
+						dgemm(n, n, n, 1, x, n, y, n, 0, z, n)
+					}
+				})
+				b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFlop/s")
+			})
+		}
 	}
 }
