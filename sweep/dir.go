@@ -18,7 +18,6 @@ import (
 	"born/bornmachine"
 	"born/compare"
 	"born/internal/atomicfile"
-
 	"born/internal/setting"
 )
 

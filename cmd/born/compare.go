@@ -49,9 +49,10 @@ and are skipped; the NLLs are exact for mps and flow, and for an rbm whose
 smaller layer has at most 20 units, else AIS estimates with their standard
 error.
 
-Data (--data): bas:RxC, gauss:N[:mu,sigma], digits or file:PATH. --test-fraction
-holds out that share of the data points (default 0.2 for image data, 0 for
-the others), the same for every model (--split-seed).
+Data (--data): bas:RxC, gauss:N[:mu,sigma], digits, idx:PATH[:RxC][:T][:n=N]
+(see born train --help) or file:PATH. --test-fraction holds out that share
+of the data points (default 0.2 for image data, 0 for the others), the same
+for every model (--split-seed).
 
 Models: qcbm:DEPTH[:pairs] or hea:DEPTH (quantum circuit Born machines: Adam
 lr 0.1, MMD loss, exact adjoint gradients, 1000 steps), rbm:H (restricted
