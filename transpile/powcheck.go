@@ -70,7 +70,7 @@ func CheckPowers(c *circuit.Circuit) (int, error) {
 		if !exact {
 			tol = max(tol, 1e-14*math.Abs(k))
 		}
-		got, err := local(op.Mods).Unitary(nil)
+		got, err := lowered(local(op.Mods))
 		if err != nil {
 			return checked, fmt.Errorf("verify: operation %d (%s): %v", i, op.Gate.Name, err)
 		}
@@ -81,6 +81,10 @@ func CheckPowers(c *circuit.Circuit) (int, error) {
 	}
 	return checked, nil
 }
+
+// lowered is the matrix the lowering gives a circuit, which CheckPowers
+// checks (a variable so that a test can give it a wrong lowering to catch).
+var lowered = func(c *circuit.Circuit) (circuit.Matrix, error) { return c.Unitary(nil) }
 
 // splitPow returns the product k of op's pow modifiers when it is an integer
 // other than 1 and every pow modifier comes after the ctrl ones (so that

@@ -2,6 +2,7 @@ package transpile
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"born/circuit"
@@ -63,5 +64,34 @@ pow(3) @ cx q[0], q[1];
 	}
 	if n != 7 {
 		t.Errorf("%d powers checked, want 7", n)
+	}
+}
+
+// CheckPowers catches a lowering that gets a power wrong: one with a factor
+// too many (pow(k) lowered as pow(k+1)) fails the check for a gate of
+// finite order (x^(2^62+1) = x, not I) and for a generic one (U^1001).
+func TestCheckPowersCatchesWrongLowering(t *testing.T) {
+	defer func(f func(*circuit.Circuit) (circuit.Matrix, error)) { lowered = f }(lowered)
+	lowered = func(c *circuit.Circuit) (circuit.Matrix, error) {
+		m, err := c.Unitary(nil)
+		if err != nil {
+			return nil, err
+		}
+		bare := *c
+		op := c.Ops[0]
+		op.Mods = nil // the circuits here have only pow modifiers
+		bare.Ops = []circuit.Op{op}
+		g, err := bare.Unitary(nil)
+		return circuit.MatMul(m, g), err
+	}
+	for _, src := range []string{"pow(2**62) @ x q[0];", "pow(1000) @ U(0.3, 0.2, 0.1) q[0];", "pow(3) @ cx q[0], q[1];"} {
+		c, _, err := qasm.Parse("p.qasm", []byte("OPENQASM 3.0;\ninclude \"stdgates.inc\";\nqubit[2] q;\n"+src+"\n"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := CheckPowers(c)
+		if n != 0 || err == nil || !strings.Contains(err.Error(), "away from its power computed from its eigenvalues; this is a bug in born") {
+			t.Errorf("%s lowered with a factor too many: %d checked, error %v", src, n, err)
+		}
 	}
 }
