@@ -266,9 +266,9 @@ func (m *QCBM) Objective(data *dataset.Dataset, cfg model.ObjectiveConfig) (mode
 	}
 	switch {
 	case cfg.Shots < 0 || cfg.Shots == 1:
-		return nil, fmt.Errorf("shots %d: use 0 for exact probabilities or at least 2", cfg.Shots)
+		return nil, setting.Errorf("{shots} %d: use 0 for exact probabilities or at least 2", cfg.Shots)
 	case cfg.Shots > multinomial.MaxCount:
-		return nil, fmt.Errorf("shots %d: at most 2^53 = %d", cfg.Shots, int64(multinomial.MaxCount))
+		return nil, setting.Errorf("{shots} %d: at most 2^53 = %d", cfg.Shots, int64(multinomial.MaxCount))
 	case cfg.Shots > 0:
 		mmd, ok := loss.(*dataset.MMDLoss)
 		if !ok {

@@ -27,6 +27,7 @@ func TestLibraryErrorsInFlagWords(t *testing.T) {
 		{[]string{"train", "--circuit", "none.qasm", "--init", "marginals"}, "--init marginals sets the layers of an --ansatz"},
 		{[]string{"train", "--data", "file:" + wide, "--ansatz", "qcbm:1:line", "--steps", "1"}, "the QCBM trains on the sampled MMD; give --shots N"},
 		{[]string{"train", "--data", "file:" + wide, "--ansatz", "qcbm:1:line", "--shots", "10", "--steps", "1"}, "use --engine mps:CHI (e.g. mps:16)"},
+		{[]string{"train", "--data", "bas:2x2", "--ansatz", "qcbm:1", "--shots", "9007199254740993"}, "--shots 9007199254740993: at most 2^53"},
 		{[]string{"compare", "--models", ""}, "--models is empty"},
 		{[]string{"compare", "--sigmas", "1,-2"}, `--sigmas "1,-2": "-2" is not a finite positive number`},
 	} {
