@@ -436,10 +436,8 @@ const maxShotSamples = 1 << 20
 
 // drawCounts draws the histogram of shots samples from the distribution
 // p as one multinomial variate, calling visit(x, count) for every x drawn:
-// no sample is stored, so the cost does not grow with shots.
+// no sample is stored, so the cost does not grow with shots. Objective
+// has refused more shots than multinomial.MaxCount, the most Draw takes.
 func drawCounts(p []float64, shots int, rng *rand.Rand, visit func(x int, count int64)) error {
-	if shots > multinomial.MaxCount {
-		return setting.Errorf("{shots} %d: at most 2^53 = %d", shots, int64(multinomial.MaxCount))
-	}
 	return multinomial.Draw(rng, int64(shots), p, visit)
 }
