@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
 	"strconv"
 	"strings"
@@ -90,6 +91,11 @@ type MemoryError struct {
 }
 
 func (e *MemoryError) Error() string {
+	if per := e.Precision.BytesPerAmplitude(); e.Need == math.MaxUint64 {
+		// Beyond 16 EiB (Need saturates): the power of two says how far.
+		return fmt.Sprintf("a %d-qubit state vector needs 2^%d bytes; this machine allows %s",
+			e.Qubits, e.Qubits+bits.TrailingZeros64(per), FormatBytes(e.Limit))
+	}
 	return fmt.Sprintf("a %d-qubit state vector needs %s (%d*2^%d bytes); this machine allows %s",
 		e.Qubits, FormatBytes(e.Need), e.Precision.BytesPerAmplitude(), e.Qubits, FormatBytes(e.Limit))
 }
