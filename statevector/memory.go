@@ -20,7 +20,7 @@ const BytesPerAmplitude = 16
 // clones, other processes on a shared machine), so larger states must be
 // asked for (--max-memory). Set it before creating states (it is not
 // synchronised).
-var MaxMemory = defaultMaxMemory()
+var MaxMemory = DefaultMaxMemory()
 
 // PhysicalMemory returns this machine's memory in bytes (MemTotal in
 // /proc/meminfo), or 0 when it cannot be read.
@@ -33,15 +33,11 @@ func PhysicalMemory() uint64 {
 }
 
 // DefaultMaxMemory returns MaxMemory's default for this machine.
-func DefaultMaxMemory() uint64 { return defaultMaxMemory() }
-
-func defaultMaxMemory() uint64 {
-	const fallback = 8 << 30
-	total, err := memTotal("/proc/meminfo")
-	if err != nil || total == 0 {
-		return fallback
+func DefaultMaxMemory() uint64 {
+	if total := PhysicalMemory(); total > 0 {
+		return total / 2
 	}
-	return total / 2
+	return 8 << 30
 }
 
 // memTotal reads MemTotal (in bytes) from a meminfo file.
