@@ -49,6 +49,14 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int, lowMask uint64, lowK int) (out 
 		}
 		return maxK
 	}
+	// fits reports whether a block on u (diagonal when dgu) may form: it
+	// is within the limit, or no wider than, and of the same kind as, the
+	// block on w (diagonal when dgw) that runs anyway: the gate alone, or
+	// the block it joins. So a 3-qubit gate on a low qubit, which the
+	// limit there cannot split, takes in the gates on its qubits.
+	fits := func(u uint64, dgu bool, w uint64, dgw bool) bool {
+		return bits.OnesCount64(u) <= limit(u, dgu) || (u == w && dgu == dgw)
+	}
 	type blk struct {
 		fblock
 		alive bool
@@ -123,7 +131,7 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int, lowMask uint64, lowK int) (out 
 				}
 			}
 		}
-		if !ok || bits.OnesCount64(union) > limit(union, diag) {
+		if !ok || !fits(union, diag, mask, dg) {
 			// The gate alone may still join bm, the latest block on its
 			// qubits: it runs after every other one of them anyway.
 			if bm < 0 || blocks[bm].raw {
@@ -132,7 +140,7 @@ func fuse(l *circuit.Lowered, maxK, maxDiag int, lowMask uint64, lowK int) (out 
 			}
 			b := blocks[bm]
 			u, dgu := b.mask|mask, b.diag && dg
-			if bits.OnesCount64(u) > limit(u, dgu) {
+			if !fits(u, dgu, mask, dg) && !fits(u, dgu, b.mask, b.diag) {
 				newBlock(i, mask, dg, false)
 				continue
 			}

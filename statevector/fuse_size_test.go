@@ -49,3 +49,33 @@ func TestFuseLongRun(t *testing.T) {
 		}
 	}
 }
+
+// TestFuseIntoWideLowBlock: gates on the qubits of a block that is already
+// wider than the low-qubit limit (a Toffoli on qubits 0-2, which the
+// AVX-512 kernels' limit of 2 there cannot split) join it: one pass, not
+// four. The state is checked against the gates applied one at a time.
+func TestFuseIntoWideLowBlock(t *testing.T) {
+	forEachKernelSet(t, func(t *testing.T) {
+		c := circuit.New(6, 0)
+		c.G(qe["h"], 1)
+		c.G(qe["ccx"], 0, 1, 2)
+		c.G(qe["h"], 0)
+		c.G(qe["t"], 1)
+		c.G(qe["sx"], 2)
+		l, err := c.Lower()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := statevector.Compile(l, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.NumOps() != 1 {
+			t.Errorf("%d gates on qubits 0-2 in %d blocks, want 1", p.NumGates(), p.NumOps())
+		}
+		want := gateByGate[float64](t, l, nil).Amplitudes()
+		if d := maxDiff(runProgram[float64](t, p, nil, 0).Amplitudes(), want); d > 1e-12 {
+			t.Errorf("max diff %g", d)
+		}
+	})
+}
