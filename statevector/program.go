@@ -108,7 +108,7 @@ func Compile(l *circuit.Lowered, maxFuse int) (*Program, error) {
 	if maxFuse == 3 && fast3() {
 		lowK = 2
 	}
-	blocks, phases := fuse(l, maxFuse, maxDiag, 1<<4-1, lowK)
+	blocks, phases := fuse(l, maxFuse, maxDiag, 1<<uint(laneBits[float32]())-1, lowK)
 	p := &Program{l: l, n: l.NumQubits, fuseK: max(0, maxFuse), blocks: blocks, phases: phases,
 		bySym: make([][]int, l.NumSymbols), phaseB: -1}
 	for b := range blocks {
