@@ -569,7 +569,7 @@ import "unsafe"
 				names = append(names, g.fn)
 			}
 			bcast8 := "nil"
-			if is.name == "AVX512" { // 30 vector registers: AVX2 has 16
+			if is.name == "AVX512" { // embedded broadcasts, and 30 vector registers (AVX2 has 16)
 				g.denseB(8)
 				names = append(names, g.fn)
 				bcast8 = g.fn
