@@ -77,12 +77,13 @@ func addFuzzSeeds(f *testing.F, pattern string) int {
 }
 
 // fuzzSetup sets circuit.MaxInstrs to the fuzzing budget for the target's
-// duration and adds the seeds: the reader's seed programs in ../qasm, and
-// the OpenQASM corpus in $BORN_QASM_CORPUS when it is set (not committed
+// duration and adds the seeds: the reader's seed programs in ../qasm
+// (seedDirs), and with corpus the OpenQASM corpus in $BORN_QASM_CORPUS
+// when it is set (not committed
 // here: its files keep their own licences). The committed corpus in
 // testdata/fuzz/<target> holds the hostile inputs of issue 14 in small
 // versions and real programs written for it.
-func fuzzSetup(f *testing.F, seedDirs ...string) {
+func fuzzSetup(f *testing.F, corpus bool, seedDirs ...string) {
 	old := circuit.MaxInstrs
 	circuit.MaxInstrs = fuzzMaxInstrs
 	f.Cleanup(func() { circuit.MaxInstrs = old })
@@ -91,7 +92,7 @@ func fuzzSetup(f *testing.F, seedDirs ...string) {
 			f.Fatalf("no seeds in ../qasm/testdata/%s", d)
 		}
 	}
-	if dir := os.Getenv("BORN_QASM_CORPUS"); dir != "" {
+	if dir := os.Getenv("BORN_QASM_CORPUS"); corpus && dir != "" {
 		addFuzzSeeds(f, filepath.Join(dir, "*.qasm"))
 	}
 }
@@ -100,14 +101,14 @@ func fuzzSetup(f *testing.F, seedDirs ...string) {
 // ../qasm/testdata/seeds and testdata/fuzz/FuzzLowerSimulate2); see
 // lowerSimulate for what it checks.
 func FuzzLowerSimulate2(f *testing.F) {
-	fuzzSetup(f, "seeds")
+	fuzzSetup(f, true, "seeds")
 	f.Fuzz(lowerSimulate)
 }
 
 // FuzzLowerSimulate3 is FuzzLowerSimulate2 for OpenQASM 3 (seeds:
 // ../qasm/testdata/seeds3 and testdata/fuzz/FuzzLowerSimulate3).
 func FuzzLowerSimulate3(f *testing.F) {
-	fuzzSetup(f, "seeds3")
+	fuzzSetup(f, true, "seeds3")
 	f.Fuzz(lowerSimulate)
 }
 
