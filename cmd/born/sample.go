@@ -1,11 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math/bits"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -207,28 +208,42 @@ func runSample(opts *sampleOptions) error {
 	}
 	// text: counts by bitstring, most frequent first; equal counts in
 	// increasing order of the state (bitstrings of one width sort so).
-	byString := map[string]int64{}
-	for x, c := range counts {
-		byString[circuit.FormatBits(x, n)] = c
+	// Drawn counts (at most 2^24 states) stay states until printed.
+	type row struct {
+		x uint64 // the state, for drawn counts
+		s string // the bitstring, for samples
+		c int64
 	}
-	for i := 0; i < len(samples); i += w {
-		byString[dataset.FormatWords(samples[i:i+w], n)]++
-	}
-	keys := make([]string, 0, len(byString))
-	for k := range byString {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if byString[keys[i]] != byString[keys[j]] {
-			return byString[keys[i]] > byString[keys[j]]
+	var rows []row
+	if counts != nil {
+		rows = make([]row, 0, len(counts))
+		for x, c := range counts {
+			rows = append(rows, row{x: x, c: c})
 		}
-		return keys[i] < keys[j]
+	} else {
+		byString := map[string]int64{}
+		for i := 0; i < len(samples); i += w {
+			byString[dataset.FormatWords(samples[i:i+w], n)]++
+		}
+		rows = make([]row, 0, len(byString))
+		for k, c := range byString {
+			rows = append(rows, row{s: k, c: c})
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int {
+		if a.c != b.c {
+			return cmp.Compare(b.c, a.c)
+		}
+		return cmp.Or(cmp.Compare(a.x, b.x), strings.Compare(a.s, b.s))
 	})
 	return emit(func(w io.Writer) error {
 		fmt.Fprintf(w, "# %d samples from %s, seed %d; qubits %s\n", opts.shots, path, opts.seed, qubitOrder(n))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		for _, k := range keys {
-			fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", k, byString[k], float64(byString[k])/float64(opts.shots))
+		for _, r := range rows {
+			if counts != nil {
+				r.s = circuit.FormatBits(r.x, n)
+			}
+			fmt.Fprintf(tw, "%s\t%d\t%.4f\t\n", r.s, r.c, float64(r.c)/float64(opts.shots))
 		}
 		return tw.Flush()
 	})
