@@ -38,14 +38,19 @@
 // 0.05, measured on random circuits): Stats.FidelityReliable and
 // ReliableFidelity say where.
 //
-// The complex SVD (SVD) is pure Go: Householder bidiagonalisation on split
-// real/imaginary column-major storage (a real bidiagonal results), divide
-// and conquer on that bidiagonal (Gu and Eisenstat, as LAPACK's dbdsdc), and
-// back-transformation by the reflectors in blocked (compact WY) form, real
-// GEMMs for nearly all of it (three real products per complex one, Gauss's
-// method); a truncating caller has only the singular vectors it keeps
-// formed. The two halves of each divide-and-conquer step (from side 64) and
-// the U and V back-transformations (from side 32) run on separate
-// goroutines, the bidiagonalisation's passes on up to GOMAXPROCS (at most
-// 4) from side 96; workspace is pooled across calls.
+// The complex SVD (SVD) is pure Go (no cgo): Householder bidiagonalisation
+// on split real/imaginary column-major storage (a real bidiagonal results),
+// divide and conquer on that bidiagonal (Gu and Eisenstat, as LAPACK's
+// dbdsdc), and back-transformation by the reflectors in blocked (compact
+// WY) form, real GEMMs for nearly all of it (three real products per
+// complex one, Gauss's method); a truncating caller has only the singular
+// vectors it keeps formed. The GEMM (packed and cache-blocked) and the
+// bidiagonalisation's level-2 loops run Go assembly kernels on amd64 CPUs
+// with AVX-512 or AVX2 and FMA, chosen at run time, and portable Go
+// kernels elsewhere (and with -tags purego). The two halves of each
+// divide-and-conquer step (from side 64), the U and V back-transformations
+// (from side 32) and the large products run on separate goroutines, the
+// bidiagonalisation's passes on up to GOMAXPROCS (at most 4) from side 96,
+// with bitwise the same results whatever GOMAXPROCS; workspace is kept
+// across calls in a free list (at most 128 MiB).
 package mps
