@@ -169,8 +169,16 @@ func lowerSimulate1(t *testing.T, src []byte) {
 	}
 	l, used := sim.Compact(l)
 	n := len(used)
-	if n > fuzzMaxQubits || l.NumQubits != n {
-		t.Fatalf("compacted to %d qubits (%d used), MaxTouched %d", l.NumQubits, n, fuzzMaxQubits)
+	if l.NumQubits != n {
+		t.Fatalf("compacted to %d qubits (%d used)", l.NumQubits, n)
+	}
+	if n > fuzzMaxQubits {
+		// The reader's limit counts the qubits of built-in gates,
+		// measurements and resets only (a user gate may leave some of its
+		// qubits alone), so user gates can take the lowering past it; born
+		// run refuses such a program after compacting (checkRunSize), as
+		// the fuzzer does here (the corpus's oq2_bigadder: 18 qubits).
+		return
 	}
 	vals := make([]float64, l.NumSymbols)
 	for i := range vals {
