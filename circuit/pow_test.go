@@ -188,3 +188,33 @@ func BenchmarkPowerParameterised(b *testing.B) {
 		}
 	}
 }
+
+// TestPowersStayUnitary: integer and non-integer powers of unitaries are
+// unitary to rounding, including non-integer powers of gates whose
+// eigenvalues are close (the characteristic polynomial's roots made
+// pow(1000000.5) @ rx(1e-6) 2e-5 from unitary) and large integer powers
+// (repeated squaring left pow(1048575) @ u3 1.4e-10 from unitary).
+func TestPowersStayUnitary(t *testing.T) {
+	unitaryErr := func(m Matrix) float64 { return MaxDiff(MatMul(m, Dagger(m)), Identity(m.Dim())) }
+	for _, e := range []float64{0, 1e-13, 3e-12, 1e-10, 1e-8, 1e-6, 1e-4, 0.5} {
+		for _, p := range []float64{0.5, 0.3, 1.5, -0.7, 1234.5, 1e6 + 0.5, -3e9 - 0.25} {
+			for _, g := range []Matrix{MatRX(e), MatU(e, 0.3, -0.3), Scale(Expi(0.7), MatRY(e)),
+				MatU(2*math.Pi-e, 1, 2), MatU(math.Pi+e, -2, 0.5)} {
+				m, ok := Power(g, p)
+				if !ok {
+					t.Fatalf("pow(%g) of a 2x2 refused", p)
+				}
+				if d := unitaryErr(m); d > 1e-13 {
+					t.Errorf("pow(%g) @ (angle %g): |UU^+ - I| = %.3g", p, e, d)
+				}
+			}
+		}
+	}
+	for _, k := range []float64{3, 100, 1e5, 1048575, 1048577, 1e9, 1e15, 9e15, -1e15} {
+		for _, g := range []Matrix{MatRX(0.3), MatU(1, 2, 3), matRXX(0.37), Controlled(MatU(1, 2, 3), 1, 1)} {
+			if d := unitaryErr(IntPower(g, k)); d > 1e-13 {
+				t.Errorf("pow(%g) of a %dx%d: |UU^+ - I| = %.3g", k, g.Dim(), g.Dim(), d)
+			}
+		}
+	}
+}
