@@ -207,6 +207,11 @@ func TestPowersStayUnitary(t *testing.T) {
 				if d := unitaryErr(m); d > 1e-13 {
 					t.Errorf("pow(%g) @ (angle %g): |UU^+ - I| = %.3g", p, e, d)
 				}
+				if p == 0.5 { // and it is a square root: independent of how it was found
+					if d := MaxDiff(MatMul(m, m), g); d > 1e-13 {
+						t.Errorf("pow(0.5) @ (angle %g) squared differs by %.3g", e, d)
+					}
+				}
 			}
 		}
 	}
@@ -215,6 +220,13 @@ func TestPowersStayUnitary(t *testing.T) {
 			if d := unitaryErr(IntPower(g, k)); d > 1e-13 {
 				t.Errorf("pow(%g) of a %dx%d: |UU^+ - I| = %.3g", k, g.Dim(), g.Dim(), d)
 			}
+		}
+	}
+	// and they are the powers: rx(t)^k = rx(k t), to the k-fold rounding
+	// of the angle.
+	for _, k := range []float64{100, 12345, 1048575} {
+		if d := MaxDiff(IntPower(MatRX(0.3), k), MatRX(0.3*k)); d > k*1e-15 {
+			t.Errorf("rx(0.3)^%g differs from rx(%g) by %.3g", k, 0.3*k, d)
 		}
 	}
 }
