@@ -279,8 +279,8 @@ func (lw *lowering) synthesize(nodes []node) []node {
 			}
 		case gpi && n.kind == k2 && n.name == "ms":
 			p := slices.Clone(n.params)
-			p[0] = normAngle(p[0] - frame[n.q[0]])
-			p[1] = normAngle(p[1] - frame[n.q[1]])
+			p[0] = circuit.PrincipalAngle(p[0] - frame[n.q[0]])
+			p[1] = circuit.PrincipalAngle(p[1] - frame[n.q[1]])
 			n.params = p
 			out = append(out, n)
 		case gpi && n.kind == kReset:

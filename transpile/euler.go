@@ -91,7 +91,7 @@ func (f Form) String() string {
 func Synth1(f Form, u circuit.Matrix) (gates []Gate1, phase float64) {
 	theta, phi, lambda, _ := ZYZ(u)
 	rz := func(a float64) {
-		if a = normAngle(a); math.Abs(a) > angleEps {
+		if a = circuit.PrincipalAngle(a); math.Abs(a) > angleEps {
 			gates = append(gates, Gate1{Name: "rz", Params: []float64{a}})
 		}
 	}
@@ -143,12 +143,12 @@ func Synth1(f Form, u circuit.Matrix) (gates []Gate1, phase float64) {
 		switch {
 		case near(theta, 0):
 		case near(theta, math.Pi/2):
-			gates = append(gates, Gate1{Name: "gpi2", Params: []float64{normAngle(a)}})
+			gates = append(gates, Gate1{Name: "gpi2", Params: []float64{circuit.PrincipalAngle(a)}})
 		case near(theta, math.Pi):
-			gates = append(gates, Gate1{Name: "gpi", Params: []float64{normAngle(a)}})
+			gates = append(gates, Gate1{Name: "gpi", Params: []float64{circuit.PrincipalAngle(a)}})
 		default:
-			gates = append(gates, Gate1{Name: "gpi2", Params: []float64{normAngle(a + 3*math.Pi/2)}},
-				Gate1{Name: "gpi2", Params: []float64{normAngle(a + math.Pi/2 - theta)}})
+			gates = append(gates, Gate1{Name: "gpi2", Params: []float64{circuit.PrincipalAngle(a + 3*math.Pi/2)}},
+				Gate1{Name: "gpi2", Params: []float64{circuit.PrincipalAngle(a + math.Pi/2 - theta)}})
 			z += theta
 		}
 		rz(z)
@@ -186,15 +186,4 @@ func (g Gate1) Matrix() circuit.Matrix {
 		return MatGPI2(g.Params[0])
 	}
 	panic("transpile: unknown 1-qubit gate " + g.Name)
-}
-
-// normAngle returns a reduced to (-pi, pi].
-func normAngle(a float64) float64 {
-	a = math.Mod(a, 2*math.Pi)
-	if a > math.Pi {
-		a -= 2 * math.Pi
-	} else if a <= -math.Pi {
-		a += 2 * math.Pi
-	}
-	return a
 }

@@ -158,7 +158,7 @@ func Transpile(c *circuit.Circuit, t *Target, opts *Options) (*Result, error) {
 		res.Circuit, res.After, res.Physical = out, count(out), true
 		res.Layout, res.Coupling = routing, cm
 	}
-	res.GlobalPhase = normAngle(d.phase + lw.phase)
+	res.GlobalPhase = circuit.PrincipalAngle(d.phase + lw.phase)
 	res.DroppedZ = lw.droppedZ
 	return res, nil
 }
