@@ -23,6 +23,7 @@ func FuzzParse3(f *testing.F) {
 		if len(src) > 1<<16 {
 			return
 		}
+		checkCount(t, src, &Options{ReadFile: mapFS(fuzzFiles), MaxOps: maxOps})
 		c, warns, err := Parse("fuzz.qasm", src, &Options{ReadFile: mapFS(fuzzFiles), MaxOps: maxOps})
 		for _, w := range warns {
 			checkPos(t, w.Pos, src)

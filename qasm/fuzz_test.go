@@ -34,7 +34,9 @@ func addSeeds(f *testing.F, pattern string) {
 
 // FuzzParse checks that Parse never panics or hangs, that its work is
 // bounded (Options.MaxOps), and that what it returns is consistent: a valid
-// circuit, or positioned errors inside the source.
+// circuit, or positioned errors inside the source. It also checks that the
+// first count of operations (countOps) is a lower bound of what the reader
+// spends.
 func FuzzParse(f *testing.F) {
 	addSeeds(f, "testdata/seeds/*.qasm")
 	f.Add([]byte(""))
@@ -47,6 +49,7 @@ func FuzzParse(f *testing.F) {
 		if len(src) > 1<<16 {
 			return // the reader is linear; long inputs only slow the fuzzer down
 		}
+		checkCount(t, src, &Options{ReadFile: mapFS(fuzzFiles), MaxOps: maxOps})
 		c, warns, err := Parse("fuzz.qasm", src, &Options{ReadFile: mapFS(fuzzFiles), MaxOps: maxOps})
 		for _, w := range warns {
 			checkPos(t, w.Pos, src)

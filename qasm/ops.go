@@ -144,9 +144,14 @@ func (p *parser) spend(n int, pos Pos) {
 		n = 1
 	}
 	if n > p.budget {
-		p.fatalf(pos, "circuit too large: more than %d qubit operations after broadcasting registers and unrolling loops, the most born reads", p.maxOps)
+		p.tooLarge(pos)
 	}
 	p.budget -= n
+}
+
+// tooLarge ends the reading: the program spends more than the budget.
+func (p *parser) tooLarge(pos Pos) {
+	p.fatalf(pos, "circuit too large: more than %d qubit operations after broadcasting registers and unrolling loops, the most born reads", p.maxOps)
 }
 
 // expand adds copies applications of the gate operation op to the count of
@@ -331,8 +336,8 @@ func (p *parser) applyGate(nameTok token, params []pexpr, args []qarg, cond []ci
 			p.errorf(args[j].pos, "qubit %s used twice in one gate", p.circ.QubitLabel(qs[j]))
 			return
 		}
-		var opParams []circuit.Expr
-		if len(ps) > 0 {
+		opParams := ps // the first op takes ps, each other one a copy
+		if i > 0 && len(ps) > 0 {
 			opParams = append([]circuit.Expr(nil), ps...)
 		}
 		if builtin(g) {

@@ -3,6 +3,7 @@ package qasm
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -169,6 +170,8 @@ type parser struct {
 	exprPos        Pos // where it starts
 
 	slab []int // backing store for small Qubits slices
+
+	noCount bool // read without countOps first (tests check its bound)
 }
 
 func newParser(filename string, opts *Options) *parser {
@@ -420,6 +423,9 @@ func (p *parser) parseFile(src []byte, main bool) {
 			why, whyPos = word, Pos{File: p.file, Line: line, Col: col}
 		}
 	}
+	if !p.noCount {
+		p.countFirst(src)
+	}
 	p.sc = newScanner(src, func(line, col int, msg string) {
 		p.error(Pos{File: p.file, Line: line, Col: col}, msg)
 	}, p.intern)
@@ -439,6 +445,17 @@ func (p *parser) parseFile(src []byte, main bool) {
 	}
 	for p.tok.kind != tEOF {
 		p.statement()
+	}
+}
+
+// countFirst refuses a file whose top-level statements alone pass the
+// budget before it is read, and makes room for the operations of one that
+// fits.
+func (p *parser) countFirst(src []byte) {
+	if n := countOps(src, p.budget); n.over {
+		p.tooLarge(Pos{File: p.file, Line: n.line, Col: n.col})
+	} else if n.ops > 0 {
+		p.circ.Ops = slices.Grow(p.circ.Ops, n.ops)
 	}
 }
 

@@ -44,7 +44,23 @@ func ReadSource(path string, max int64) ([]byte, error) {
 	if st.Size() > max {
 		return nil, fmt.Errorf("%s is %s; born reads program files of at most %s", path, byteSize(st.Size()), byteSize(max))
 	}
-	return ReadLimited(f, path, max)
+	// Read into a buffer of the file's size (and one byte more, to see it
+	// grow meanwhile): growing one by doubling held up to twice the file.
+	src := make([]byte, 0, st.Size()+1)
+	for int64(len(src)) <= max {
+		if len(src) == cap(src) {
+			src = append(src, 0)[:len(src)]
+		}
+		n, err := f.Read(src[len(src):cap(src)])
+		src = src[:len(src)+n]
+		if err == io.EOF {
+			return src, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return nil, fmt.Errorf("%s holds more than %s, the most born reads as a program", path, byteSize(max))
 }
 
 // ReadLimited reads r (standard input, say, named name in errors) to its
