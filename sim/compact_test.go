@@ -90,6 +90,28 @@ func TestCompact(t *testing.T) {
 		}
 	}
 
+	// CompactInPlace renumbers the same way, reusing l's instructions but
+	// not the circuit's qubit lists, which the lowering shares.
+	before := make([][]int, len(c.Ops))
+	for i, op := range c.Ops {
+		before[i] = slices.Clone(op.Qubits)
+	}
+	mine := lower(t, c)
+	ip, usedIP := sim.CompactInPlace(mine)
+	if !slices.Equal(usedIP, used) || ip.NumQubits != cl.NumQubits || len(ip.Instrs) != len(cl.Instrs) || &ip.Instrs[0] != &mine.Instrs[0] {
+		t.Fatalf("CompactInPlace: %d qubits, used %v, %d instructions (in place: %v)", ip.NumQubits, usedIP, len(ip.Instrs), &ip.Instrs[0] == &mine.Instrs[0])
+	}
+	for i, in := range ip.Instrs {
+		if !slices.Equal(in.Targets, cl.Instrs[i].Targets) || !slices.Equal(in.Controls, cl.Instrs[i].Controls) {
+			t.Errorf("CompactInPlace instruction %d: targets %v controls %v, Compact's %v %v", i, in.Targets, in.Controls, cl.Instrs[i].Targets, cl.Instrs[i].Controls)
+		}
+	}
+	for i, op := range c.Ops {
+		if !slices.Equal(op.Qubits, before[i]) {
+			t.Errorf("CompactInPlace changed op %d's qubits from %v to %v", i, before[i], op.Qubits)
+		}
+	}
+
 	// A circuit that touches every qubit is returned as is; one that
 	// touches none keeps qubit 0.
 	all := lower(t, circuit.New(2, 0).G(qe["cx"], 0, 1))

@@ -233,7 +233,7 @@ func runRun(opts *runOptions) error {
 	}
 	// Simulate the qubits the program touches only: a program for hardware
 	// names a few physical qubits of a large device.
-	l, used := sim.Compact(l)
+	l, used := sim.CompactInPlace(l)
 	lay := newQubitLayout(c, used)
 	k := len(used)
 	if err := checkRunSize(opts, engine, output, k); err != nil {
