@@ -100,8 +100,9 @@
 // The reader bounds its work for any input: registers may hold at most
 // MaxQubits qubits (MaxClbits bits) in all, the number of operations after
 // broadcasting and loop unrolling is bounded by Options.MaxOps (each
-// operation takes about 300 bytes, so the default bounds a circuit to about
-// a gigabyte), loops unroll by reading their bodies again, at most about
+// operation takes about 200 bytes, so the default bounds a circuit to about
+// a gigabyte; a file whose top-level statements alone pass the bound is
+// refused from a first look at its bytes, before it is read), loops unroll by reading their bodies again, at most about
 // four million tokens in all, and expressions, include nesting and the
 // number of includes are bounded too.
 //

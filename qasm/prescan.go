@@ -28,11 +28,11 @@ type opCount struct {
 // the count lower (the reader's own message then comes first), never
 // higher, so a program within the budget is never refused here.
 func countOps(src []byte, limit int) opCount {
-	s := prescanner{src: src, line: 1}
+	s := prescanner{newScanner(src, nil, nil)}
 	var n opCount
 	depth := 0
 	for {
-		s.space()
+		s.skipSpace()
 		if s.off >= len(s.src) {
 			return n
 		}
@@ -70,52 +70,9 @@ func countOps(src []byte, limit int) opCount {
 	}
 }
 
-type prescanner struct {
-	src             []byte
-	off             int
-	line, lineStart int
-}
-
-// space skips white space and comments.
-func (s *prescanner) space() {
-	for s.off < len(s.src) {
-		switch c := s.src[s.off]; c {
-		case '\n':
-			s.off++
-			s.line++
-			s.lineStart = s.off
-		case ' ', '\t', '\r', '\f', '\v':
-			s.off++
-		case '/':
-			if s.off+1 >= len(s.src) {
-				return
-			}
-			switch s.src[s.off+1] {
-			case '/':
-				for s.off < len(s.src) && s.src[s.off] != '\n' {
-					s.off++
-				}
-			case '*':
-				s.off += 2
-				for s.off < len(s.src) && !(s.src[s.off] == '*' && s.off+1 < len(s.src) && s.src[s.off+1] == '/') {
-					if s.src[s.off] == '\n' {
-						s.line++
-						s.lineStart = s.off + 1
-					}
-					s.off++
-				}
-				s.off += 2
-				if s.off > len(s.src) {
-					s.off = len(s.src)
-				}
-			default:
-				return
-			}
-		default:
-			return
-		}
-	}
-}
+// prescanner reads bytes with the scanner's white space and comment
+// rules, and its positions (columns count from after a byte order mark).
+type prescanner struct{ *scanner }
 
 // skip passes one character, or a whole string literal (which ends at its
 // closing quote or the end of the line).
@@ -137,7 +94,7 @@ func (s *prescanner) skip() {
 // semicolon, which it consumes; it stops before a brace.
 func (s *prescanner) end() bool {
 	for {
-		s.space()
+		s.skipSpace()
 		if s.off >= len(s.src) {
 			return false
 		}
@@ -179,7 +136,7 @@ func (s *prescanner) peek() byte {
 // parens passes a parenthesised group, if one comes next, and reports
 // false if it is not closed before a brace, semicolon or the end.
 func (s *prescanner) parens() bool {
-	s.space()
+	s.skipSpace()
 	if s.peek() != '(' {
 		return true
 	}
@@ -190,7 +147,7 @@ func (s *prescanner) parens() bool {
 		}
 		switch s.src[s.off] {
 		case ' ', '\t', '\n', '\r', '\f', '\v', '/':
-			s.space()
+			s.skipSpace()
 			if s.off < len(s.src) && s.src[s.off] == '/' {
 				s.off++ // a division
 			}
@@ -239,7 +196,7 @@ func (s *prescanner) statement() (k, line, col int) {
 			if !s.parens() {
 				return 0, 0, 0
 			}
-			s.space()
+			s.skipSpace()
 			if s.peek() != '@' {
 				return 0, 0, 0
 			}
@@ -247,14 +204,14 @@ func (s *prescanner) statement() (k, line, col int) {
 		default:
 			goto name
 		}
-		s.space()
+		s.skipSpace()
 		w = s.word()
 	}
 name:
 	line, col = s.line, s.off-len(w)-s.lineStart+1
 	switch {
 	case string(w) == "measure" || string(w) == "reset":
-		s.space()
+		s.skipSpace()
 		if !identStart(s.peek()) && s.peek() != '$' {
 			return 0, 0, 0
 		}
@@ -265,7 +222,7 @@ name:
 	if !s.parens() {
 		return 0, 0, 0
 	}
-	s.space()
+	s.skipSpace()
 	if !identStart(s.peek()) && s.peek() != '$' {
 		return 0, 0, 0 // an assignment, a call, an indexed variable
 	}
@@ -277,7 +234,7 @@ name:
 		}
 		switch s.src[s.off] {
 		case ' ', '\t', '\n', '\r', '\f', '\v', '/':
-			s.space()
+			s.skipSpace()
 			if s.off < len(s.src) && s.src[s.off] == '/' {
 				s.off++ // a division in an index
 			}

@@ -98,12 +98,15 @@ func TestCountOps(t *testing.T) {
 // the reader's own message at the reader's own position, on programs whose
 // statements have no broadcast and no barrier (where the count is exact).
 func TestCountOpsRefusesAsTheReader(t *testing.T) {
+	const head = hdr + "qreg q[7];\ncreg c[3];\n"
 	for _, tc := range []struct {
-		name string
-		line func(i int) string
+		name, head string
+		line       func(i int) string
 	}{
-		{"one-qubit gates", func(i int) string { return fmt.Sprintf("u1(%d.5) q[%d];\n", i, i%7) }},
-		{"mixed", func(i int) string {
+		{"one-qubit gates", head, func(i int) string { return fmt.Sprintf("u1(%d.5) q[%d];\n", i, i%7) }},
+		{"one line after a byte order mark", "\xef\xbb\xbfOPENQASM 2.0; include \"qelib1.inc\"; qreg q[7]; creg c[3];",
+			func(i int) string { return fmt.Sprintf(" cx q[%d],q[%d];", i%7, (i+3)%7) }},
+		{"mixed", head, func(i int) string {
 			switch i % 5 {
 			case 0:
 				return fmt.Sprintf("cx q[%d], q[%d]; // cx q[0], q[1];\n", i%7, (i+1)%7)
@@ -118,7 +121,7 @@ func TestCountOpsRefusesAsTheReader(t *testing.T) {
 		}},
 	} {
 		var b strings.Builder
-		b.WriteString(hdr + "qreg q[7];\ncreg c[3];\n")
+		b.WriteString(tc.head)
 		for i := 0; i < 600; i++ {
 			b.WriteString(tc.line(i))
 		}
