@@ -26,13 +26,18 @@ func exprs(ps []pexpr) []circuit.Expr {
 
 // paramList reads an optional parenthesized list of expressions.
 func (p *parser) paramList() ([]pexpr, bool) {
+	return p.paramListTo(nil)
+}
+
+// paramListTo is paramList appending to dst (a buffer the caller reuses).
+func (p *parser) paramListTo(dst []pexpr) ([]pexpr, bool) {
 	if !p.got(tLParen) {
-		return nil, true
+		return dst, true
 	}
 	if p.got(tRParen) {
-		return nil, true
+		return dst, true
 	}
-	var list []pexpr
+	list := dst
 	for {
 		pos := p.pos()
 		e, ok := p.expr()

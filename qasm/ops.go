@@ -23,7 +23,12 @@ type qarg struct {
 // argList reads arg {, arg}. In a gate body (body) arguments cannot be
 // indexed.
 func (p *parser) argList(body bool) ([]qarg, bool) {
-	var args []qarg
+	return p.argListTo(nil, body)
+}
+
+// argListTo is argList appending to dst (a buffer the caller reuses).
+func (p *parser) argListTo(dst []qarg, body bool) ([]qarg, bool) {
+	args := dst
 	for {
 		a, ok := p.arg(body)
 		if !ok {
@@ -274,16 +279,20 @@ func (p *parser) qop(cond []circuit.Condition) {
 func (p *parser) gateStmt(cond []circuit.Condition) {
 	nameTok := p.tok
 	p.next()
-	params, ok := p.paramList()
+	// The argument lists are read into buffers reused from statement to
+	// statement: a file of 2^22 gates made 450 MB of them.
+	params, ok := p.paramListTo(p.paramBuf[:0])
 	if !ok {
 		p.sync()
 		return
 	}
-	args, ok := p.argList(false)
+	p.paramBuf = params[:0]
+	args, ok := p.argListTo(p.argBuf[:0], false)
 	if !ok {
 		p.sync()
 		return
 	}
+	p.argBuf = args[:0]
 	if p.complete() {
 		p.applyGate(nameTok, params, args, cond)
 	}
@@ -298,7 +307,8 @@ func (p *parser) applyGate(nameTok token, params []pexpr, args []qarg, cond []ci
 	if g == nil {
 		return
 	}
-	refs := make([]ref, len(args))
+	refs := slices.Grow(p.refBuf[:0], len(args))[:len(args)]
+	p.refBuf = refs
 	n, first := 1, -1
 	for j, a := range args {
 		r, ok := p.resolve(a, true)

@@ -171,6 +171,11 @@ type parser struct {
 
 	slab []int // backing store for small Qubits slices
 
+	// Buffers gateStmt reuses for each statement's lists.
+	argBuf   []qarg
+	paramBuf []pexpr
+	refBuf   []ref
+
 	noCount bool // read without countOps first (tests check its bound)
 }
 

@@ -161,3 +161,37 @@ func TestOverBudgetRefusedAtOnce(t *testing.T) {
 		t.Errorf("got %v, want %s...", err, want)
 	}
 }
+
+// TestParseBytesPerOp bounds what reading costs per operation of a flat
+// file: the operation list allocated once (136 bytes an operation), the
+// qubit and parameter lists the operations keep, and little else. Before,
+// the list grew by doubling and each statement's argument and parameter
+// lists were new: this file allocated 1056 bytes an operation (226 now).
+func TestParseBytesPerOp(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString(hdr + "qreg q[20];\ncreg c[20];\n")
+	const n = 100000
+	for i := 0; i < n; i++ {
+		switch i % 4 {
+		case 0:
+			fmt.Fprintf(&b, "cx q[%d], q[%d];\n", i%20, (i+1)%20)
+		case 1:
+			fmt.Fprintf(&b, "u3(0.1, %d.5, -0.25) q[%d];\n", i, i%20)
+		case 2:
+			fmt.Fprintf(&b, "h q[%d];\n", i%20)
+		default:
+			fmt.Fprintf(&b, "rz(pi/%d) q[%d];\n", 1+i%7, i%20)
+		}
+	}
+	var c *circuit.Circuit
+	var err error
+	cost := testguard.Measure("parse", func() { c, _, err = Parse("flat.qasm", b.Bytes(), nil) })
+	if err != nil || len(c.Ops) != n {
+		t.Fatalf("%v, %d ops", err, len(c.Ops))
+	}
+	per := float64(cost.Alloc) / n
+	t.Logf("%.0f bytes allocated an operation", per)
+	if per > 240 {
+		t.Errorf("%.0f bytes allocated an operation, want at most 240", per)
+	}
+}
