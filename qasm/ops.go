@@ -280,7 +280,7 @@ func (p *parser) gateStmt(cond []circuit.Condition) {
 	nameTok := p.tok
 	p.next()
 	// The argument lists are read into buffers reused from statement to
-	// statement: a file of 2^22 gates made 450 MB of them.
+	// statement: for a file of 2^22 gates they were about 450 MB.
 	params, ok := p.paramListTo(p.paramBuf[:0])
 	if !ok {
 		p.sync()

@@ -1,10 +1,10 @@
 package qasm
 
-// A program read in full costs about 200 bytes of IR and 1 to 3 µs per
+// A program read in full costs about 200 bytes of IR and 1 µs per
 // operation; one past the operation budget (Options.MaxOps) used to be
-// refused only once it had been read, 12 to 23 s and 2 to 2.5 GB for a
+// refused only once it had been read: 9 to 23 s and 2 to 2.5 GB for a
 // 63 MB file of 2^22 one-qubit gates. countOps looks at the bytes first, at
-// about 10 ns a line, and finds a lower bound of the budget a file spends,
+// about 4 ns a byte, and finds a lower bound of the budget a file spends,
 // so that such a file is refused before it is read and one that fits gets
 // its list of operations allocated once.
 

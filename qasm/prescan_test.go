@@ -145,6 +145,9 @@ func TestCountOpsRefusesAsTheReader(t *testing.T) {
 // past the budget, took 12 to 23 s and 2 to 2.5 GB to refuse (it was read
 // in full first); it must take under 1 s and 100 MB.
 func TestOverBudgetRefusedAtOnce(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measures CPU time and allocation, which the race detector changes")
+	}
 	var b bytes.Buffer
 	b.Grow(63 << 20)
 	b.WriteString(hdr + "qreg q[20];\n")
@@ -168,6 +171,9 @@ func TestOverBudgetRefusedAtOnce(t *testing.T) {
 // the list grew by doubling and each statement's argument and parameter
 // lists were new: this file allocated 1056 bytes an operation (226 now).
 func TestParseBytesPerOp(t *testing.T) {
+	if raceEnabled {
+		t.Skip("measures CPU time and allocation, which the race detector changes")
+	}
 	var b bytes.Buffer
 	b.WriteString(hdr + "qreg q[20];\ncreg c[20];\n")
 	const n = 100000
