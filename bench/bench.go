@@ -16,6 +16,7 @@ import (
 	"github.com/itsubaki/q"
 
 	"born/circuit"
+	"born/internal/race"
 	"born/statevector"
 )
 
@@ -174,7 +175,7 @@ func Run(cfg Config) (*Report, error) {
 	ks := statevector.KernelSet()
 	rep := &Report{GoVersion: runtime.Version(), GOOS: runtime.GOOS, GOARCH: runtime.GOARCH,
 		CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), Kernels: ks,
-		KernelsAvailable: statevector.AvailableKernels(), Fast: ks != "portable", Build: buildNote(ks), Race: raceEnabled}
+		KernelsAvailable: statevector.AvailableKernels(), Fast: ks != "portable", Build: buildNote(ks), Race: race.Enabled}
 	if cfg.QsimPath != "" {
 		rep.QsimEnv = QsimEnv()
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"born/circuit"
+	"born/internal/race"
 	"born/internal/testguard"
 )
 
@@ -145,7 +146,7 @@ func TestCountOpsRefusesAsTheReader(t *testing.T) {
 // past the budget, took 12 to 23 s and 2 to 2.5 GB to refuse (it was read
 // in full first); it must take under 1 s and 100 MB.
 func TestOverBudgetRefusedAtOnce(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("measures CPU time and allocation, which the race detector changes")
 	}
 	var b bytes.Buffer
@@ -171,7 +172,7 @@ func TestOverBudgetRefusedAtOnce(t *testing.T) {
 // the list grew by doubling and each statement's argument and parameter
 // lists were new: this file allocated 1056 bytes an operation (226 now).
 func TestParseBytesPerOp(t *testing.T) {
-	if raceEnabled {
+	if race.Enabled {
 		t.Skip("measures CPU time and allocation, which the race detector changes")
 	}
 	var b bytes.Buffer
