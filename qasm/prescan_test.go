@@ -143,7 +143,7 @@ func TestCountOpsRefusesAsTheReader(t *testing.T) {
 }
 
 // TestOverBudgetRefusedAtOnce: a 63 MB file of 2^22+1 one-qubit gates, one
-// past the budget, took 12 to 23 s and 2 to 2.5 GB to refuse (it was read
+// past the budget, took 9 to 23 s and 2 to 2.5 GB to refuse (it was read
 // in full first); it must take under 1 s and 100 MB.
 func TestOverBudgetRefusedAtOnce(t *testing.T) {
 	if race.Enabled {
